@@ -1,0 +1,415 @@
+//! Text helpers that keep offsets honest.
+//!
+//! * [`CharIndex`] converts byte offsets to code-point offsets and back in O(log n).
+//! * [`sentences`] splits a text into sentence byte ranges (zh/es/en punctuation, newlines,
+//!   common abbreviations).
+//! * [`FoldedText`] is a normalised copy of a text (compatibility decomposition, accents removed,
+//!   lower case, width folding, quotes and dashes unified, whitespace runs collapsed, plus an optional
+//!   per-character map such as Traditional→Simplified) that remembers, for every byte of the folded
+//!   text, which code point of the original it came from. Match on the folded text, then report
+//!   original code-point offsets with [`FoldedText::original_range`], as HF tokenizers do.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+const CHECKPOINT: usize = 64;
+
+/// Byte ↔ code-point offset conversion for one text.
+///
+/// Memory is one `usize` per 64 code points (none for ASCII text); each lookup is a binary search
+/// plus a scan of at most 64 code points.
+#[derive(Debug, Clone)]
+pub struct CharIndex {
+    ascii: bool,
+    /// Byte offset of every CHECKPOINT-th code point.
+    checkpoints: Vec<usize>,
+    byte_len: usize,
+    char_len: usize,
+}
+
+impl CharIndex {
+    /// Builds the index for `text`.
+    pub fn new(text: &str) -> Self {
+        if text.is_ascii() {
+            return Self {
+                ascii: true,
+                checkpoints: Vec::new(),
+                byte_len: text.len(),
+                char_len: text.len(),
+            };
+        }
+        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let mut n = 0;
+        for (b, _) in text.char_indices() {
+            if n % CHECKPOINT == 0 {
+                checkpoints.push(b);
+            }
+            n += 1;
+        }
+        Self {
+            ascii: false,
+            checkpoints,
+            byte_len: text.len(),
+            char_len: n,
+        }
+    }
+
+    /// Number of code points in the text.
+    pub fn char_len(&self) -> usize {
+        self.char_len
+    }
+
+    /// Code-point offset of byte offset `byte` in `text` (the same text the index was built from).
+    /// A byte offset inside a character maps to that character; offsets past the end map to the
+    /// code-point length.
+    pub fn char_of_byte(&self, text: &str, byte: usize) -> usize {
+        if self.ascii {
+            return byte.min(self.char_len);
+        }
+        if byte >= self.byte_len {
+            return self.char_len;
+        }
+        let k = match self.checkpoints.binary_search(&byte) {
+            Ok(k) => return k * CHECKPOINT,
+            Err(k) => k - 1,
+        };
+        let base = self.checkpoints[k];
+        let mut n = k * CHECKPOINT;
+        for (b, _) in text[base..].char_indices() {
+            if base + b >= byte {
+                if base + b > byte {
+                    n -= 1;
+                }
+                return n;
+            }
+            n += 1;
+        }
+        self.char_len
+    }
+
+    /// Byte offset of code point `ch` in `text`; `ch` past the end maps to the byte length.
+    pub fn byte_of_char(&self, text: &str, ch: usize) -> usize {
+        if self.ascii {
+            return ch.min(self.byte_len);
+        }
+        if ch >= self.char_len {
+            return self.byte_len;
+        }
+        let k = ch / CHECKPOINT;
+        let base = self.checkpoints[k];
+        let skip = ch - k * CHECKPOINT;
+        text[base..]
+            .char_indices()
+            .nth(skip)
+            .map(|(b, _)| base + b)
+            .unwrap_or(self.byte_len)
+    }
+}
+
+fn is_cjk_terminator(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；' | '…')
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '」' | '』' | '》' | '）' | ')' | ']' | '»' | '】'
+    )
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sr", "sra", "srta", "st", "av", "avda", "no", "nº", "núm",
+    "num", "vs", "etc", "inc", "ltd", "co", "corp", "jr", "gen", "gov", "sen", "rep", "dept",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ene",
+    "abr", "ago", "dic", "pág", "p", "pp", "ca", "approx", "e.g", "i.e", "u.s", "u.k", "ee.uu",
+    "dña", "d", "lic", "ing", "arq", "mt",
+];
+
+/// Splits `text` into sentences and returns their byte ranges, trimmed of surrounding whitespace.
+/// Empty sentences are skipped. Never fails; a text without terminators is one sentence.
+///
+/// Splits after `. ! ?` followed by whitespace (unless the word before the period is a known
+/// abbreviation or a single letter), after `。！？；…` (and any closing quotes), and at every newline.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut iter = text.char_indices().peekable();
+    let push = |out: &mut Vec<Range<usize>>, s: usize, e: usize| {
+        let piece = &text[s..e];
+        let lead = piece.len() - piece.trim_start().len();
+        let trail = piece.len() - piece.trim_end().len();
+        if s + lead < e - trail {
+            out.push(s + lead..e - trail);
+        }
+    };
+    while let Some((b, c)) = iter.next() {
+        if c == '\n' || c == '\r' {
+            push(&mut out, start, b);
+            start = b + c.len_utf8();
+            continue;
+        }
+        let cjk = is_cjk_terminator(c);
+        let latin = matches!(c, '.' | '!' | '?');
+        if !cjk && !latin {
+            continue;
+        }
+        // Swallow repeated terminators and closing quotes/brackets.
+        let mut end = b + c.len_utf8();
+        while let Some(&(b2, c2)) = iter.peek() {
+            if is_closer(c2) || matches!(c2, '.' | '!' | '?') || is_cjk_terminator(c2) {
+                end = b2 + c2.len_utf8();
+                iter.next();
+            } else {
+                break;
+            }
+        }
+        if latin {
+            // Needs whitespace after it.
+            match iter.peek() {
+                Some(&(_, n)) if n.is_whitespace() => {}
+                None => {}
+                _ => continue,
+            }
+            if c == '.' {
+                let before = &text[start..b];
+                let word: String = before
+                    .rsplit(|ch: char| ch.is_whitespace() || ch == '(')
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                let letters = word.chars().filter(|ch| ch.is_alphabetic()).count();
+                if letters == 1 || ABBREVIATIONS.contains(&word.as_str()) {
+                    continue;
+                }
+                if word.chars().all(|ch| ch.is_ascii_digit()) && !word.is_empty() {
+                    // "1. " list numbers and "3." ordinals stay with their sentence.
+                    if word.len() <= 2 {
+                        continue;
+                    }
+                }
+            }
+        }
+        push(&mut out, start, end);
+        start = end;
+    }
+    push(&mut out, start, text.len());
+    out
+}
+
+/// A folded copy of a text with an alignment back to the original code points.
+#[derive(Debug, Clone)]
+pub struct FoldedText {
+    /// The folded text: match on this.
+    pub folded: String,
+    /// For each byte of `folded`, the code-point index in the original it came from.
+    origin: Vec<u32>,
+    /// For each byte of `folded`, the (exclusive) end code point of the original character run
+    /// it came from.
+    origin_end: Vec<u32>,
+    original_chars: usize,
+}
+
+/// Options and tables for [`FoldedText::new`].
+#[derive(Debug, Clone, Default)]
+pub struct Folder {
+    char_map: HashMap<char, char>,
+    keep_case: bool,
+}
+
+impl Folder {
+    /// The default folding: compatibility decomposition, accents dropped, lower case.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a per-character map applied before folding (e.g. Traditional → Simplified Chinese).
+    pub fn with_char_map(mut self, map: HashMap<char, char>) -> Self {
+        self.char_map = map;
+        self
+    }
+
+    /// Keeps letter case (still folds width and accents).
+    pub fn keep_case(mut self, keep: bool) -> Self {
+        self.keep_case = keep;
+        self
+    }
+
+    /// Folds one string without alignment (for building dictionaries).
+    pub fn fold_str(&self, s: &str) -> String {
+        self.fold(s).folded
+    }
+
+    /// Folds `text`, keeping the alignment.
+    pub fn fold(&self, text: &str) -> FoldedText {
+        let mut folded = String::with_capacity(text.len());
+        let mut origin = Vec::with_capacity(text.len());
+        let mut origin_end = Vec::with_capacity(text.len());
+        let mut last_space = true;
+        let mut n = 0u32;
+        for c in text.chars() {
+            let i = n;
+            n += 1;
+            let c = self.char_map.get(&c).copied().unwrap_or(c);
+            if c.is_whitespace() || c == '\u{00a0}' || c == '\u{3000}' {
+                if !last_space {
+                    folded.push(' ');
+                    origin.push(i);
+                    origin_end.push(i + 1);
+                    last_space = true;
+                } else if let Some(e) = origin_end.last_mut() {
+                    *e = i + 1;
+                }
+                continue;
+            }
+            let mut emit = |d: char| {
+                let d = match d {
+                    '“' | '”' | '„' | '«' | '»' | '「' | '」' | '『' | '』' => '"',
+                    '‘' | '’' | '‚' | '′' => '\'',
+                    '‐' | '‑' | '‒' | '–' | '—' | '―' | '－' => '-',
+                    '·' | '・' | '•' => '·',
+                    d => d,
+                };
+                if is_combining_mark(d) {
+                    return;
+                }
+                if self.keep_case {
+                    folded.push(d);
+                    for _ in 0..d.len_utf8() {
+                        origin.push(i);
+                        origin_end.push(i + 1);
+                    }
+                } else {
+                    for l in d.to_lowercase() {
+                        folded.push(l);
+                        for _ in 0..l.len_utf8() {
+                            origin.push(i);
+                            origin_end.push(i + 1);
+                        }
+                    }
+                }
+            };
+            decompose_compatible(c, &mut emit);
+            last_space = false;
+        }
+        FoldedText {
+            folded,
+            origin,
+            origin_end,
+            original_chars: n as usize,
+        }
+    }
+}
+
+impl FoldedText {
+    /// Maps a byte range of the folded text to a code-point range of the original text.
+    /// Ranges past the end are clamped; an empty range maps to an empty range at its position.
+    pub fn original_range(&self, folded: Range<usize>) -> Range<usize> {
+        if self.origin.is_empty() {
+            return 0..0;
+        }
+        let s = folded.start.min(self.origin.len());
+        let e = folded.end.min(self.origin.len());
+        if s >= e {
+            let p = self
+                .origin
+                .get(s)
+                .map(|&p| p as usize)
+                .unwrap_or(self.original_chars);
+            return p..p;
+        }
+        let start = self.origin[s] as usize;
+        let end = self.origin_end[e - 1] as usize;
+        // A match that ends on a collapsed space should not swallow trailing whitespace.
+        start..end.max(start)
+    }
+
+    /// Number of code points in the original text.
+    pub fn original_chars(&self) -> usize {
+        self.original_chars
+    }
+}
+
+/// Returns the code-point slice `start..end` of `text`, or `None` when the range is invalid.
+pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
+    if start > end {
+        return None;
+    }
+    let mut it = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
+    let b0 = it.nth(start)?;
+    let b1 = if end == start {
+        b0
+    } else {
+        it.nth(end - start - 1)?
+    };
+    Some(&text[b0..b1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_index_round_trips_on_mixed_text() {
+        let text = "A🚓é\u{0301}福州 x".repeat(40);
+        let idx = CharIndex::new(&text);
+        for (n, (b, _)) in text.char_indices().enumerate() {
+            assert_eq!(idx.char_of_byte(&text, b), n);
+            assert_eq!(idx.byte_of_char(&text, n), b);
+        }
+        assert_eq!(idx.char_of_byte(&text, text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn char_slice_handles_emoji_and_combining_marks() {
+        let t = "e\u{0301}🚓福州";
+        assert_eq!(char_slice(t, 2, 3), Some("🚓"));
+        assert_eq!(char_slice(t, 3, 5), Some("福州"));
+        assert_eq!(char_slice(t, 5, 5), Some(""));
+        assert_eq!(char_slice(t, 4, 9), None);
+    }
+
+    #[test]
+    fn sentences_split_zh_es_en() {
+        let t = "Mr. Lu opened it in Feb. 2022. It closed!\n福州警方设立服务站。随后关闭。 ¿Dónde está? Aquí.";
+        let got: Vec<&str> = sentences(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(
+            got,
+            vec![
+                "Mr. Lu opened it in Feb. 2022.",
+                "It closed!",
+                "福州警方设立服务站。",
+                "随后关闭。",
+                "¿Dónde está?",
+                "Aquí."
+            ]
+        );
+    }
+
+    #[test]
+    fn folding_keeps_alignment_to_original_code_points() {
+        let text = "La  POLICÍA de Ｆｕｚｈｏｕ 🚓 “station”";
+        let f = Folder::new().fold(text);
+        assert_eq!(f.folded, "la policia de fuzhou 🚓 \"station\"");
+        let b = f.folded.find("fuzhou").unwrap();
+        let r = f.original_range(b..b + 6);
+        assert_eq!(char_slice(text, r.start, r.end), Some("Ｆｕｚｈｏｕ"));
+        let b = f.folded.find("policia").unwrap();
+        let r = f.original_range(b..b + 7);
+        assert_eq!(char_slice(text, r.start, r.end), Some("POLICÍA"));
+        let b = f.folded.find("station").unwrap();
+        let r = f.original_range(b - 1..b + 8);
+        assert_eq!(char_slice(text, r.start, r.end), Some("“station”"));
+    }
+
+    #[test]
+    fn folding_applies_char_map() {
+        let map: HashMap<char, char> = [('溫', '温'), ('務', '务')].into_iter().collect();
+        let f = Folder::new().with_char_map(map).fold("溫州警務");
+        assert_eq!(f.folded, "温州警务");
+        assert_eq!(f.original_range(0..6), 0..2);
+    }
+}
