@@ -19,11 +19,15 @@ struct Cli {
 enum Command {
     /// Print the JSON Schema of the station record.
     Schema,
+    /// Bureau, station-term and place matching (find, eval, compile).
+    #[command(subcommand)]
+    Match(cmd::matcher::MatchCommand),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Schema => cmd::schema::run(),
+        Command::Match(c) => cmd::matcher::run(c),
     }
 }
