@@ -59,8 +59,14 @@ fn rank(row: &BureauRow) -> (u8, bool, &str) {
 }
 
 impl BureauTables {
-    /// Builds the automata from the rows (names folded with `folder`).
-    pub fn new(rows: Vec<BureauRow>, folder: &MatchFolder) -> Result<Self, MatchError> {
+    /// Builds the automata from the rows (names folded with `folder`); `stored_zh` and
+    /// `stored_latin` may hold serialised automata (see [`crate::scan::Dict::serialize`]).
+    pub fn new(
+        rows: Vec<BureauRow>,
+        folder: &MatchFolder,
+        stored_zh: Option<&[u8]>,
+        stored_latin: Option<&[u8]>,
+    ) -> Result<Self, MatchError> {
         let mut zh = DictBuilder::new();
         let mut latin = DictBuilder::new();
         let mut fuzzy = FuzzyIndex::new();
@@ -149,8 +155,8 @@ impl BureauTables {
         Ok(Self {
             rows,
             key_index,
-            zh: zh.build()?,
-            latin: latin.build()?,
+            zh: zh.load_or_build(stored_zh)?,
+            latin: latin.load_or_build(stored_latin)?,
             fuzzy,
         })
     }
@@ -166,6 +172,11 @@ impl BureauTables {
             name_en: r.name_en.clone(),
             parent: r.parent.clone(),
         })
+    }
+
+    /// The Chinese and Latin automata, serialised.
+    pub fn serialize_automata(&self) -> (Vec<u8>, Vec<u8>) {
+        (self.zh.serialize(), self.latin.serialize())
     }
 
     /// Number of patterns (Chinese + Latin).

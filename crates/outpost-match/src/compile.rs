@@ -161,6 +161,16 @@ pub fn compile(
         BUREAU_HEADER,
         &bureaus.iter().map(BureauRow::to_line).collect::<Vec<_>>(),
     )?;
+    // Build the automata once from the written tables and store them.
+    let t2s = crate::tables::read_t2s(&out.join(T2S))?;
+    let m = crate::Matchers::from_rows(
+        std::sync::Arc::new(crate::fold::MatchFolder::new(t2s)),
+        countries,
+        cities,
+        bureaus,
+        &crate::Automata::default(),
+    )?;
+    m.save_automata(out)?;
     Ok(report)
 }
 

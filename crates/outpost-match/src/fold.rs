@@ -84,9 +84,15 @@ impl MatchFolder {
         }
     }
 
-    /// Folds one dictionary string (no alignment kept).
+    /// Folds one dictionary string (no alignment kept). Same result as the core folder's
+    /// `fold_str` (see the tests), by the fast path.
     pub fn fold_str(&self, s: &str) -> String {
-        self.core.fold_str(s)
+        self.fold(s).text
+    }
+
+    /// The equivalent core folder.
+    pub fn core(&self) -> &Folder {
+        &self.core
     }
 
     /// Maps one character through the table.

@@ -46,6 +46,17 @@ use outpost_core::{Doc, Recognizer, Span};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Serialised automata, as stored in `models/match/` (each `None` = build it).
+#[derive(Debug, Clone, Default)]
+pub struct Automata {
+    /// The place automaton.
+    pub places: Option<Vec<u8>>,
+    /// The Chinese bureau automaton.
+    pub bureau_zh: Option<Vec<u8>>,
+    /// The Latin-script bureau automaton.
+    pub bureau_latin: Option<Vec<u8>>,
+}
+
 /// Component name of the combined matcher.
 pub const MATCH_SOURCE: &str = "match";
 
@@ -110,23 +121,64 @@ impl Matchers {
             .into_iter()
             .map(|(l, c)| tables::BureauRow::parse(&p, l, &c))
             .collect::<Result<Vec<_>, _>>()?;
-        Self::from_rows(folder, countries, cities, bureaus)
+        let mut stored = Automata::default();
+        for (name, slot) in [
+            (tables::PLACES_AUTOMATON, &mut stored.places),
+            (tables::BUREAU_ZH_AUTOMATON, &mut stored.bureau_zh),
+            (tables::BUREAU_LATIN_AUTOMATON, &mut stored.bureau_latin),
+        ] {
+            let p = dir.join(name);
+            if p.exists() {
+                *slot = Some(tables::read_gz_bytes(&p)?);
+            }
+        }
+        Self::from_rows(folder, countries, cities, bureaus, &stored)
+    }
+
+    /// Writes the serialised automata next to the tables, so that [`Matchers::load`] need not
+    /// build them. Files are written completely or not at all.
+    pub fn save_automata(&self, dir: &Path) -> Result<(), MatchError> {
+        let (zh, latin) = self.bureaus.tables.serialize_automata();
+        tables::write_gz_bytes(
+            &dir.join(tables::PLACES_AUTOMATON),
+            &self.places.tables.serialize_automaton(),
+        )?;
+        tables::write_gz_bytes(&dir.join(tables::BUREAU_ZH_AUTOMATON), &zh)?;
+        tables::write_gz_bytes(&dir.join(tables::BUREAU_LATIN_AUTOMATON), &latin)
     }
 
     /// Builds the matchers from table rows already in memory (used by [`Matchers::load`] and by
-    /// tests that write their own small tables).
+    /// tests that write their own small tables). Automata in `stored` are used when they match
+    /// the patterns; the others are built. The place and bureau tables are built in parallel.
     pub fn from_rows(
         folder: Arc<MatchFolder>,
         countries: Vec<tables::CountryRow>,
         cities: Vec<tables::CityRow>,
         bureaus: Vec<tables::BureauRow>,
+        stored: &Automata,
     ) -> Result<Self, MatchError> {
+        let (places, bureaus) = std::thread::scope(|s| {
+            let f = &folder;
+            let p = s.spawn(move || {
+                places::PlaceTables::new(countries, cities, f, stored.places.as_deref())
+            });
+            let b = bureaus::BureauTables::new(
+                bureaus,
+                f,
+                stored.bureau_zh.as_deref(),
+                stored.bureau_latin.as_deref(),
+            );
+            let p = p
+                .join()
+                .unwrap_or_else(|_| Err(MatchError::Automaton("place table build panicked".into())));
+            (p, b)
+        });
         let places = PlaceRecognizer {
-            tables: Arc::new(places::PlaceTables::new(countries, cities, &folder)?),
+            tables: Arc::new(places?),
             folder: folder.clone(),
         };
         let bureaus = BureauRecognizer {
-            tables: Arc::new(bureaus::BureauTables::new(bureaus, &folder)?),
+            tables: Arc::new(bureaus?),
             folder: folder.clone(),
         };
         let stations = StationTermRecognizer {

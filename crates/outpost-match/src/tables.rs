@@ -20,6 +20,35 @@ pub const BUREAUS: &str = "bureaus.tsv.gz";
 /// File name of the Traditional→Simplified character map.
 pub const T2S: &str = "t2s.tsv.gz";
 
+/// File name of the serialised place automaton.
+pub const PLACES_AUTOMATON: &str = "places.daac.gz";
+/// File name of the serialised Chinese bureau automaton.
+pub const BUREAU_ZH_AUTOMATON: &str = "bureau_zh.daac.gz";
+/// File name of the serialised Latin-script bureau automaton.
+pub const BUREAU_LATIN_AUTOMATON: &str = "bureau_latin.daac.gz";
+
+/// Writes bytes gzip-compressed, completely or not at all.
+pub fn write_gz_bytes(path: &Path, bytes: &[u8]) -> Result<(), MatchError> {
+    let tmp = path.with_extension("tmp");
+    let file = std::fs::File::create(&tmp).map_err(|e| MatchError::io(&tmp, e))?;
+    let mut enc = GzEncoder::new(std::io::BufWriter::new(file), Compression::best());
+    enc.write_all(bytes).map_err(|e| MatchError::io(&tmp, e))?;
+    let mut w = enc.finish().map_err(|e| MatchError::io(&tmp, e))?;
+    w.flush().map_err(|e| MatchError::io(&tmp, e))?;
+    drop(w);
+    std::fs::rename(&tmp, path).map_err(|e| MatchError::io(path, e))
+}
+
+/// Reads a gzip-compressed file into bytes.
+pub fn read_gz_bytes(path: &Path) -> Result<Vec<u8>, MatchError> {
+    let bytes = std::fs::read(path).map_err(|e| MatchError::io(path, e))?;
+    let mut out = Vec::new();
+    GzDecoder::new(&bytes[..])
+        .read_to_end(&mut out)
+        .map_err(|e| MatchError::io(path, e))?;
+    Ok(out)
+}
+
 /// One country: ISO code, English name, names in zh/es/en, demonyms.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountryRow {

@@ -1,0 +1,177 @@
+//! Gazetteer scan benchmark for outpost-match.
+//!
+//! Builds ~4 MB of news-like text at run time from `../shared/data` (the dev articles and the
+//! language-id sentences in en/es/zh, interleaved; nothing is copied into the repo) and times, per
+//! core (criterion runs one thread):
+//!
+//! * `fold`: the core `Folder` (baseline) against the matcher's `MatchFolder` (same output);
+//! * `gazetteer_scan`: fold + place automaton pass, baseline = core folder, target ≥ 200 MB/s;
+//! * `recognize_all`: all three recognizers (station terms, bureaus, places) with resolution;
+//! * `load`: `Matchers::load` of the compiled tables (target ≤ 200 ms).
+//!
+//! Run: `cargo bench -p outpost-benches --bench match`. Skips with a notice when the shared data
+//! or the compiled tables are missing.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use outpost_core::{Doc, Document, Recognizer};
+use outpost_match::Matchers;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Instant;
+
+const TARGET_BYTES: usize = 4 << 20;
+
+fn models_dir() -> PathBuf {
+    match std::env::var_os("OUTPOST_MODELS") {
+        Some(m) => PathBuf::from(m).join("match"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models/match"),
+    }
+}
+
+fn corpus() -> Option<Vec<String>> {
+    let data = match std::env::var_os("OUTPOST_DATA") {
+        Some(d) => PathBuf::from(d),
+        None => outpost_benches::shared_data()?,
+    };
+    let mut pieces: Vec<String> = Vec::new();
+    let articles = std::fs::read_to_string(data.join("stations/articles.jsonl")).ok()?;
+    for line in articles.lines() {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+            if let Some(t) = v["text"].as_str() {
+                pieces.push(t.to_string());
+            }
+        }
+    }
+    for lang in ["en", "es", "zh"] {
+        if let Ok(t) = std::fs::read_to_string(data.join(format!("langid/sentences/{lang}.txt"))) {
+            // Paragraphs of 8 sentences.
+            let lines: Vec<&str> = t.lines().collect();
+            for chunk in lines.chunks(8) {
+                pieces.push(chunk.join(" "));
+            }
+        }
+    }
+    if pieces.is_empty() {
+        return None;
+    }
+    let mut docs = Vec::new();
+    let mut total = 0;
+    let mut i = 0;
+    while total < TARGET_BYTES {
+        let p = &pieces[(i * 7919) % pieces.len()];
+        total += p.len();
+        docs.push(p.clone());
+        i += 1;
+    }
+    Some(docs)
+}
+
+/// CPU time of this thread in seconds (Linux `/proc/thread-self/stat`, clock ticks of 10 ms), so
+/// that throughput per core can be read on a shared, loaded machine; `None` elsewhere.
+fn thread_cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+fn bench(c: &mut Criterion) {
+    let Some(docs) = corpus() else {
+        eprintln!("match bench: ../shared/data not found, skipping");
+        return;
+    };
+    let t0 = Instant::now();
+    let m = match Matchers::load(&models_dir()) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("match bench: cannot load models/match ({e}), skipping");
+            return;
+        }
+    };
+    println!("match bench: Matchers::load took {:?} (target <= 200 ms)", t0.elapsed());
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let text = docs.join("\n");
+    let core = m.folder().core().clone();
+    let fast = m.folder().clone();
+    let places = m.places().tables();
+
+    // Repeated passes for at least 2 s of wall time; MB/s per second of this thread's CPU time
+    // (falls back to wall time where CPU time cannot be read).
+    let mbps = |f: &dyn Fn()| {
+        f();
+        let t = Instant::now();
+        let c0 = thread_cpu_seconds();
+        let mut n = 0;
+        while t.elapsed().as_secs_f64() < 2.0 {
+            f();
+            n += 1;
+        }
+        let wall = t.elapsed().as_secs_f64();
+        let cpu = match (c0, thread_cpu_seconds()) {
+            (Some(a), Some(b)) if b > a => b - a,
+            _ => wall,
+        };
+        (bytes * n) as f64 / cpu / 1e6
+    };
+    let base = mbps(&|| {
+        let f = core.fold(&text);
+        black_box(places.scan(&f.folded));
+    });
+    let ours = mbps(&|| {
+        let f = fast.fold(&text);
+        black_box(places.scan(&f.text));
+    });
+    let scan_only = {
+        let f = fast.fold(&text);
+        mbps(&|| {
+            black_box(places.scan(&f.text));
+        })
+    };
+    let doc_objs: Vec<Doc> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Doc::new(Document::new(format!("d{i}"), d.as_str())))
+        .collect();
+    let all = mbps(&|| {
+        for d in &doc_objs {
+            black_box(m.recognize(d));
+        }
+    });
+    println!(
+        "match bench ({:.1} MB news-like zh/es/en, 1 thread, MB per CPU-second): gazetteer scan (fold+automaton) \
+         baseline core Folder {base:.0} MB/s, MatchFolder {ours:.0} MB/s (target >= 200); \
+         automaton alone {scan_only:.0} MB/s; all recognizers incl. resolution {all:.0} MB/s",
+        bytes as f64 / 1e6
+    );
+
+    let mut g = c.benchmark_group("match");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.bench_function("gazetteer_scan/baseline_core_folder", |b| {
+        b.iter(|| {
+            let f = core.fold(&text);
+            places.scan(&f.folded)
+        })
+    });
+    g.bench_function("gazetteer_scan/match_folder", |b| {
+        b.iter(|| {
+            let f = fast.fold(&text);
+            places.scan(&f.text)
+        })
+    });
+    g.bench_function("recognize_all", |b| {
+        b.iter(|| doc_objs.iter().map(|d| m.recognize(d).len()).sum::<usize>())
+    });
+    g.finish();
+    let mut g = c.benchmark_group("match_load");
+    g.sample_size(10);
+    g.bench_function("Matchers::load", |b| {
+        b.iter(|| Matchers::load(&models_dir()).map(|m| m.places().tables().pattern_count()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
