@@ -262,8 +262,16 @@ const LATIN_TERMS: &[(&str, &str, Kind)] = &[
     ),
     ("110 overseas", "overseas_110_station", Kind::Station(0.9)),
     ("police station", "police_station", Kind::Generic(0.6, 0.25)),
-    ("service station", "police_service_station", Kind::Generic(0.55, 0.1)),
-    ("qiao station", "police_overseas_chinese_post", Kind::Station(0.8)),
+    (
+        "service station",
+        "police_service_station",
+        Kind::Generic(0.55, 0.1),
+    ),
+    (
+        "qiao station",
+        "police_overseas_chinese_post",
+        Kind::Station(0.8),
+    ),
     ("police outpost", "police_station", Kind::Generic(0.6, 0.25)),
     ("joint patrol", "joint_patrol", Kind::LookAlike(0.05)),
     ("joint police patrol", "joint_patrol", Kind::LookAlike(0.05)),
