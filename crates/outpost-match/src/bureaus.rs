@@ -184,7 +184,7 @@ impl BureauTables {
         self.zh.len() + self.latin.len()
     }
 
-    fn best<'a>(&'a self, ids: impl Iterator<Item = u32>) -> Option<(&'a BureauRow, usize)> {
+    fn best(&self, ids: impl Iterator<Item = u32>) -> Option<(&BureauRow, usize)> {
         let v: Vec<&BureauRow> = ids.map(|i| &self.rows[i as usize]).collect();
         let n = v.len();
         v.into_iter()

@@ -573,9 +573,13 @@ fn build_bureaus(
         if !geo.is_empty() {
             report.pinyin_checked += 1;
             let ours = fold_latin(&en);
+            let mine: Vec<String> = std::iter::once(ours.clone())
+                .chain(aliases.iter().map(|a| fold_latin(a)))
+                .collect();
             let agree = geo.iter().any(|(l, _)| {
                 let l = fold_latin(l);
-                l == ours || l.strip_suffix("shi").is_some_and(|x| x == ours)
+                mine.iter()
+                    .any(|m| &l == m || l.strip_suffix("shi").is_some_and(|x| x == m))
             });
             let close = geo
                 .iter()

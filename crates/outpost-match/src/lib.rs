@@ -224,7 +224,7 @@ impl Recognizer for Matchers {
         let mut out = self.stations.recognize_folded(doc, &folded);
         out.extend(self.bureaus.recognize_folded(doc, &folded));
         out.extend(self.places.recognize_folded(doc, &folded));
-        out.sort_by(|a, b| (a.start, a.end, a.label).cmp(&(b.start, b.end, b.label)));
+        out.sort_by_key(|s| (s.start, s.end, s.label));
         out
     }
 }

@@ -285,7 +285,7 @@ impl PlaceRecognizer {
                             _ => None,
                         })
                         .collect();
-                    pops.sort_by(|a, b| b.0.cmp(&a.0));
+                    pops.sort_by_key(|p| std::cmp::Reverse(p.0));
                     if let [(p0, cc), rest @ ..] = pops.as_slice() {
                         let runner = rest.first().map_or(0, |r| r.0);
                         if *p0 >= 500_000 && *p0 >= runner.saturating_mul(5) && !r.fuzzy {

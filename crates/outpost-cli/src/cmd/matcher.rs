@@ -192,16 +192,19 @@ fn compile(a: CompileArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("models/match"));
     let report = outpost_match::compile::compile(&data, a.t2s.as_deref(), &out)?;
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
     for (file, rows) in &report.rows {
-        println!("{}/{file}: {rows} rows", out.display());
+        writeln!(w, "{}/{file}: {rows} rows", out.display())?;
     }
-    println!(
+    writeln!(
+        w,
         "pinyin check: {} divisions compared with GeoNames CN names, {} near-miss disagreements left",
         report.pinyin_checked,
         report.pinyin_disagreements.len()
-    );
+    )?;
     for (name, ours, geo) in &report.pinyin_disagreements {
-        println!("  {name}\tours={ours}\tgeonames={geo}");
+        writeln!(w, "  {name}\tours={ours}\tgeonames={geo}")?;
     }
     Ok(())
 }

@@ -1,0 +1,75 @@
+//! Loads the compiled tables shipped in `models/match/` and checks them on sentences written for
+//! this test; runs the dev-set evaluation when `../shared/data` is present (skips with a notice
+//! otherwise).
+
+use outpost_core::{Doc, Document, Label, Recognizer};
+use outpost_match::Matchers;
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn load() -> Option<Matchers> {
+    let dir = root().join("models/match");
+    if !dir.join(outpost_match::tables::CITIES).exists() {
+        eprintln!("models/match not found: skipping");
+        return None;
+    }
+    Some(Matchers::load(&dir).expect("shipped tables load"))
+}
+
+fn labelled(m: &Matchers, text: &str, label: Label) -> Vec<(String, String, f32)> {
+    m.recognize(&Doc::new(Document::new("t", text)))
+        .into_iter()
+        .filter(|s| s.label == label && s.score >= 0.5)
+        .map(|s| (s.text, s.canonical.unwrap_or_default(), s.score))
+        .collect()
+}
+
+#[test]
+fn shipped_tables_recognise_written_examples() {
+    let Some(m) = load() else { return };
+    let b = labelled(&m, "青田县公安局与溫州市公安局、福建省公安厅的通报。", Label::Bureau);
+    let keys: Vec<&str> = b.iter().map(|x| x.1.as_str()).collect();
+    assert_eq!(keys, ["qingtian", "wenzhou", "fujian"], "{b:?}");
+    let info = m.bureaus().info("qingtian").expect("qingtian");
+    assert_eq!(info.adcode, "331121");
+    assert_eq!(m.bureaus().name_en("changzhi").as_deref(), Some("Changzhi"));
+
+    let c = labelled(&m, "Residents of Manhattan and of São Paulo, Brazil.", Label::City);
+    let names: Vec<String> = c
+        .iter()
+        .filter_map(|x| m.places().place_info(&x.1))
+        .map(|p| p.name_en)
+        .collect();
+    assert_eq!(names, ["New York", "São Paulo"], "{c:?}");
+    let zh = labelled(&m, "约翰内斯堡和紐約的华人社团", Label::City);
+    let names: Vec<String> = zh
+        .iter()
+        .filter_map(|x| m.places().place_info(&x.1))
+        .map(|p| p.name_en)
+        .collect();
+    assert_eq!(names, ["Johannesburg", "New York"], "{zh:?}");
+    let k = labelled(&m, "Se reunieron en Irlanda y en los Países Bajos.", Label::Country);
+    assert_eq!(k.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(), ["IE", "NL"]);
+}
+
+#[test]
+fn dev_set_evaluation_runs() {
+    let Some(m) = load() else { return };
+    let data = std::env::var_os("OUTPOST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/data"));
+    let a = data.join("stations/articles.jsonl");
+    let g = data.join("stations/gold.jsonl");
+    if !a.exists() || !g.exists() {
+        eprintln!("shared data not found: skipping the dev-set evaluation");
+        return;
+    }
+    let (r, _) = outpost_match::eval::evaluate(&m, &a, &g).expect("evaluation");
+    assert!(r.articles > 0);
+    for v in [r.country_recall, r.city_recall, r.bureau_recall] {
+        assert!((0.0..=1.0).contains(&v));
+    }
+}
