@@ -5,7 +5,7 @@
 //! substitution) is found with `len + 1` hash look-ups; the true Levenshtein distance is checked
 //! before a hit is returned.
 
-use std::collections::HashMap;
+use crate::scan::FxMap;
 
 /// Levenshtein distance between two strings, by code points.
 pub fn levenshtein(a: &str, b: &str) -> usize {
@@ -48,7 +48,7 @@ fn deletions(s: &str) -> Vec<String> {
 /// An index of folded names for distance-1 look-ups.
 #[derive(Debug, Default, Clone)]
 pub struct FuzzyIndex {
-    keys: HashMap<String, Vec<u32>>,
+    keys: FxMap<String, Vec<u32>>,
     names: Vec<(String, u32)>,
 }
 

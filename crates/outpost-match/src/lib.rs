@@ -106,21 +106,9 @@ impl Matchers {
     pub fn load(dir: &Path) -> Result<Self, MatchError> {
         let t2s = tables::read_t2s(&dir.join(tables::T2S))?;
         let folder = Arc::new(MatchFolder::new(t2s));
-        let p = dir.join(tables::COUNTRIES);
-        let countries = tables::read_gz(&p)?
-            .into_iter()
-            .map(|(l, c)| tables::CountryRow::parse(&p, l, &c))
-            .collect::<Result<Vec<_>, _>>()?;
-        let p = dir.join(tables::CITIES);
-        let cities = tables::read_gz(&p)?
-            .into_iter()
-            .map(|(l, c)| tables::CityRow::parse(&p, l, &c))
-            .collect::<Result<Vec<_>, _>>()?;
-        let p = dir.join(tables::BUREAUS);
-        let bureaus = tables::read_gz(&p)?
-            .into_iter()
-            .map(|(l, c)| tables::BureauRow::parse(&p, l, &c))
-            .collect::<Result<Vec<_>, _>>()?;
+        let countries = tables::read_rows(&dir.join(tables::COUNTRIES), tables::CountryRow::parse)?;
+        let cities = tables::read_rows(&dir.join(tables::CITIES), tables::CityRow::parse)?;
+        let bureaus = tables::read_rows(&dir.join(tables::BUREAUS), tables::BureauRow::parse)?;
         let mut stored = Automata::default();
         for (name, slot) in [
             (tables::PLACES_AUTOMATON, &mut stored.places),

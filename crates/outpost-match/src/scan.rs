@@ -64,7 +64,8 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+/// A `HashMap` with [`FxHasher`].
+pub type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// The words (maximal runs of word characters) of `s`, each with its byte range and whether a
 /// CJK character lies between it and the previous word.
@@ -129,12 +130,13 @@ fn is_latin_pattern(p: &str) -> bool {
 /// The Latin-script half of a split dictionary.
 #[derive(Clone, Default)]
 struct WordTable {
-    /// Word key → pattern index.
-    keys: FxMap<Box<str>, u32>,
-    /// Every word prefix of a pattern that is shorter than the pattern ("santiago",
-    /// "santiago de" for "santiago de compostela"): a match can only grow through these.
-    prefixes: FxMap<Box<str>, ()>,
+    /// Word key → (pattern index, or `NONE` when the key is only a prefix; whether some longer
+    /// pattern starts with the key: "santiago" and "santiago de" for "santiago de compostela").
+    /// A match can only grow through prefixes, so most words of a text cost one look-up.
+    keys: FxMap<Box<str>, (u32, bool)>,
 }
+
+const NONE: u32 = u32::MAX;
 
 /// The text the automaton runs over: the folded text with every character that is neither a word
 /// character nor CJK replaced by spaces (byte for byte, so offsets are unchanged), behind one
@@ -192,7 +194,7 @@ pub struct Hit {
 /// Collects patterns and payloads, then builds a [`Dict`].
 #[derive(Debug)]
 pub struct DictBuilder<T> {
-    index: HashMap<String, usize>,
+    index: FxMap<String, usize>,
     patterns: Vec<String>,
     payloads: Vec<Vec<T>>,
 }
@@ -200,7 +202,7 @@ pub struct DictBuilder<T> {
 impl<T: PartialEq> Default for DictBuilder<T> {
     fn default() -> Self {
         Self {
-            index: HashMap::new(),
+            index: FxMap::default(),
             patterns: Vec::new(),
             payloads: Vec::new(),
         }
@@ -305,9 +307,12 @@ impl<T: PartialEq> DictBuilder<T> {
             }
             let key = word_key(p);
             for (j, _) in key.match_indices(' ') {
-                t.prefixes.insert(key[..j].into(), ());
+                t.keys.entry(key[..j].into()).or_insert((NONE, true)).1 = true;
             }
-            t.keys.entry(key.into_boxed_str()).or_insert(i as u32);
+            let e = t.keys.entry(key.into_boxed_str()).or_insert((NONE, false));
+            if e.0 == NONE {
+                e.0 = i as u32;
+            }
         }
         t
     }
@@ -478,8 +483,12 @@ impl<T> Dict<T> {
         while i < w.len() {
             let (s0, e0, _) = w[i];
             let first = &folded[s0 as usize..e0 as usize];
-            best = self.words.keys.get(first).map(|&p| (1, p));
-            if self.words.prefixes.contains_key(first) {
+            let Some(&(p1, more)) = self.words.keys.get(first) else {
+                i += 1;
+                continue;
+            };
+            best = (p1 != NONE).then_some((1, p1));
+            if more {
                 key.clear();
                 key.push_str(first);
                 let mut k = 1;
@@ -488,11 +497,16 @@ impl<T> Dict<T> {
                     key.push(' ');
                     key.push_str(&folded[a as usize..e as usize]);
                     k += 1;
-                    if let Some(&p) = self.words.keys.get(key.as_str()) {
-                        best = Some((k, p));
-                    }
-                    if !self.words.prefixes.contains_key(key.as_str()) {
-                        break;
+                    match self.words.keys.get(key.as_str()) {
+                        Some(&(p, more)) => {
+                            if p != NONE {
+                                best = Some((k, p));
+                            }
+                            if !more {
+                                break;
+                            }
+                        }
+                        None => break,
                     }
                 }
             }

@@ -145,11 +145,7 @@ pub fn write_gz(path: &Path, header: &str, lines: &[String]) -> Result<(), Match
 /// Reads a gzip TSV file and returns its data lines (header skipped) split into cells, each with
 /// its 1-based line number. Fails with the file name on I/O or UTF-8 errors.
 pub fn read_gz(path: &Path) -> Result<Vec<(usize, Vec<String>)>, MatchError> {
-    let bytes = std::fs::read(path).map_err(|e| MatchError::io(path, e))?;
-    let mut s = String::new();
-    GzDecoder::new(&bytes[..])
-        .read_to_string(&mut s)
-        .map_err(|e| MatchError::io(path, e))?;
+    let s = read_gz_text(path)?;
     Ok(s.lines()
         .enumerate()
         .skip(1)
@@ -158,7 +154,36 @@ pub fn read_gz(path: &Path) -> Result<Vec<(usize, Vec<String>)>, MatchError> {
         .collect())
 }
 
-fn need(path: &Path, line: usize, cells: &[String], n: usize) -> Result<(), MatchError> {
+/// Reads a gzip text file whole. Fails with the file name on I/O or UTF-8 errors.
+pub fn read_gz_text(path: &Path) -> Result<String, MatchError> {
+    let bytes = std::fs::read(path).map_err(|e| MatchError::io(path, e))?;
+    let mut s = String::with_capacity(bytes.len() * 4);
+    GzDecoder::new(&bytes[..])
+        .read_to_string(&mut s)
+        .map_err(|e| MatchError::io(path, e))?;
+    Ok(s)
+}
+
+/// Parses every data line of a gzip TSV file (header skipped) with `parse(path, line, cells)`.
+pub fn read_rows<T>(
+    path: &Path,
+    parse: impl Fn(&Path, usize, &[&str]) -> Result<T, MatchError>,
+) -> Result<Vec<T>, MatchError> {
+    let s = read_gz_text(path)?;
+    let mut cells: Vec<&str> = Vec::with_capacity(16);
+    let mut out = Vec::new();
+    for (i, l) in s.lines().enumerate().skip(1) {
+        if l.is_empty() {
+            continue;
+        }
+        cells.clear();
+        cells.extend(l.split('\t'));
+        out.push(parse(path, i + 1, &cells)?);
+    }
+    Ok(out)
+}
+
+fn need<S: AsRef<str>>(path: &Path, line: usize, cells: &[S], n: usize) -> Result<(), MatchError> {
     if cells.len() < n {
         return Err(MatchError::bad(
             path,
@@ -200,13 +225,13 @@ impl CountryRow {
     }
 
     /// Parses a row; errors name the file and line.
-    pub fn parse(path: &Path, line: usize, c: &[String]) -> Result<Self, MatchError> {
+    pub fn parse(path: &Path, line: usize, c: &[&str]) -> Result<Self, MatchError> {
         need(path, line, c, 4)?;
         Ok(Self {
-            alpha2: c[0].clone(),
-            name_en: c[1].clone(),
-            names: split_list(&c[2]),
-            demonyms: split_list(&c[3]),
+            alpha2: c[0].to_string(),
+            name_en: c[1].to_string(),
+            names: split_list(c[2]),
+            demonyms: split_list(c[3]),
         })
     }
 }
@@ -229,18 +254,18 @@ impl CityRow {
     }
 
     /// Parses a row; errors name the file and line.
-    pub fn parse(path: &Path, line: usize, c: &[String]) -> Result<Self, MatchError> {
+    pub fn parse(path: &Path, line: usize, c: &[&str]) -> Result<Self, MatchError> {
         need(path, line, c, 8)?;
         Ok(Self {
             common: c.get(8).map(|s| split_list(s)).unwrap_or_default(),
-            id: num(path, line, &c[0], "geonameid")?,
-            name_en: c[1].clone(),
-            country: c[2].clone(),
-            lat: num(path, line, &c[3], "latitude")?,
-            lon: num(path, line, &c[4], "longitude")?,
-            population: num(path, line, &c[5], "population")?,
-            names: split_list(&c[6]),
-            alternates: split_list(&c[7]),
+            id: num(path, line, c[0], "geonameid")?,
+            name_en: c[1].to_string(),
+            country: c[2].to_string(),
+            lat: num(path, line, c[3], "latitude")?,
+            lon: num(path, line, c[4], "longitude")?,
+            population: num(path, line, c[5], "population")?,
+            names: split_list(c[6]),
+            alternates: split_list(c[7]),
         })
     }
 }
@@ -262,17 +287,17 @@ impl BureauRow {
     }
 
     /// Parses a row; errors name the file and line.
-    pub fn parse(path: &Path, line: usize, c: &[String]) -> Result<Self, MatchError> {
+    pub fn parse(path: &Path, line: usize, c: &[&str]) -> Result<Self, MatchError> {
         need(path, line, c, 8)?;
         Ok(Self {
-            key: c[0].clone(),
-            adcode: c[1].clone(),
-            level: c[2].clone(),
-            name: c[3].clone(),
-            short: c[4].clone(),
-            name_en: c[5].clone(),
-            parent: c[6].clone(),
-            aliases: split_list(&c[7]),
+            key: c[0].to_string(),
+            adcode: c[1].to_string(),
+            level: c[2].to_string(),
+            name: c[3].to_string(),
+            short: c[4].to_string(),
+            name_en: c[5].to_string(),
+            parent: c[6].to_string(),
+            aliases: split_list(c[7]),
         })
     }
 }
@@ -322,9 +347,12 @@ mod tests {
         write_gz(&p, CITY_HEADER, &[row.to_line()]).unwrap();
         let rows = read_gz(&p).unwrap();
         assert_eq!(rows.len(), 1);
-        let back = CityRow::parse(&p, rows[0].0, &rows[0].1).unwrap();
+        let cells: Vec<&str> = rows[0].1.iter().map(String::as_str).collect();
+        let back = CityRow::parse(&p, rows[0].0, &cells).unwrap();
+        let via_rows = read_rows(&p, CityRow::parse).unwrap();
+        assert_eq!(via_rows, vec![row.clone()]);
         assert_eq!(back, row);
-        let short = vec!["1".to_string(), "x".to_string()];
+        let short = vec!["1", "x"];
         let err = CityRow::parse(&p, 7, &short).unwrap_err().to_string();
         assert!(err.contains("c.tsv.gz:7"), "{err}");
         std::fs::remove_dir_all(dir).ok();

@@ -30,14 +30,22 @@ fn labelled(m: &Matchers, text: &str, label: Label) -> Vec<(String, String, f32)
 #[test]
 fn shipped_tables_recognise_written_examples() {
     let Some(m) = load() else { return };
-    let b = labelled(&m, "青田县公安局与溫州市公安局、福建省公安厅的通报。", Label::Bureau);
+    let b = labelled(
+        &m,
+        "青田县公安局与溫州市公安局、福建省公安厅的通报。",
+        Label::Bureau,
+    );
     let keys: Vec<&str> = b.iter().map(|x| x.1.as_str()).collect();
     assert_eq!(keys, ["qingtian", "wenzhou", "fujian"], "{b:?}");
     let info = m.bureaus().info("qingtian").expect("qingtian");
     assert_eq!(info.adcode, "331121");
     assert_eq!(m.bureaus().name_en("changzhi").as_deref(), Some("Changzhi"));
 
-    let c = labelled(&m, "Residents of Manhattan and of São Paulo, Brazil.", Label::City);
+    let c = labelled(
+        &m,
+        "Residents of Manhattan and of São Paulo, Brazil.",
+        Label::City,
+    );
     let names: Vec<String> = c
         .iter()
         .filter_map(|x| m.places().place_info(&x.1))
@@ -51,8 +59,15 @@ fn shipped_tables_recognise_written_examples() {
         .map(|p| p.name_en)
         .collect();
     assert_eq!(names, ["Johannesburg", "New York"], "{zh:?}");
-    let k = labelled(&m, "Se reunieron en Irlanda y en los Países Bajos.", Label::Country);
-    assert_eq!(k.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(), ["IE", "NL"]);
+    let k = labelled(
+        &m,
+        "Se reunieron en Irlanda y en los Países Bajos.",
+        Label::Country,
+    );
+    assert_eq!(
+        k.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
+        ["IE", "NL"]
+    );
 }
 
 #[test]
