@@ -65,13 +65,20 @@ pub(crate) fn doc_lang(doc: &Doc) -> Option<&str> {
     doc.lang.as_deref().or(doc.document.lang.as_deref())
 }
 
-/// The default location of the compiled tables: `$OUTPOST_MODELS/match`, else `models/match`
-/// under the workspace root (found from the current directory upwards), else `models/match`.
+/// The default location of the compiled tables: `$OUTPOST_MODELS/match`, else the first
+/// `models/match` found from the current directory upwards, then from the running executable's
+/// folder upwards (`target/release/outpost` inside a checkout), else `models/match`.
 pub fn default_models_dir() -> PathBuf {
     if let Ok(m) = std::env::var("OUTPOST_MODELS") {
         return PathBuf::from(m).join("match");
     }
-    if let Ok(mut d) = std::env::current_dir() {
+    let starts = [
+        std::env::current_dir().ok(),
+        std::env::current_exe()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf)),
+    ];
+    for mut d in starts.into_iter().flatten() {
         loop {
             let cand = d.join("models").join("match");
             if cand.join(tables::CITIES).exists() {

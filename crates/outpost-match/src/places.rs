@@ -370,8 +370,11 @@ impl PlaceRecognizer {
             return;
         }
         let text = &folded.text;
-        let covered =
-            |s: usize, e: usize, raws: &[Raw]| raws.iter().any(|r| r.start < e && s < r.end);
+        // `raws` is sorted by start and non-overlapping: binary search for a covering hit.
+        let covered = |s: usize, e: usize, raws: &[Raw]| {
+            let k = raws.partition_point(|r| r.end <= s);
+            raws.get(k).is_some_and(|r| r.start < e)
+        };
         let mut words: Vec<(usize, usize)> = Vec::new();
         let mut start = None;
         for (i, ch) in text.char_indices() {
@@ -394,7 +397,9 @@ impl PlaceRecognizer {
                     continue;
                 }
                 let r = folded.original_range(s..span_end);
-                if covered(r.start, r.end, raws) || !starts_upper(doc.slice_chars(r.clone())) {
+                if !starts_upper(doc.slice_chars(r.start..r.start + 1))
+                    || covered(r.start, r.end, raws)
+                {
                     continue;
                 }
                 let hits = t.fuzzy.lookup(q);
