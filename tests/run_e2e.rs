@@ -41,9 +41,11 @@ fn bad_input_is_accounted_for_and_the_batch_continues() {
     let mut f = std::fs::File::create(&input).expect("create");
     f.write_all(b"{\"id\":\"ok1\",\"text\":\"The Fuzhou police opened an overseas police service station in Dublin.\"}\n")
         .expect("w");
-    f.write_all(b"{\"id\":\"bad-utf8\",\"text\":\"\xc3\x28\"}\n").expect("w");
+    f.write_all(b"{\"id\":\"bad-utf8\",\"text\":\"\xc3\x28\"}\n")
+        .expect("w");
     f.write_all(b"{\"id\":\"broken\",\n").expect("w");
-    f.write_all(b"{\"id\":\"no-text\",\"title\":\"x\"}\n").expect("w");
+    f.write_all(b"{\"id\":\"no-text\",\"title\":\"x\"}\n")
+        .expect("w");
     f.write_all(b"{\"id\":\"ok2\",\"text\":\"Una comisar\xc3\xada china en Madrid.\"}\n")
         .expect("w");
     drop(f);
@@ -51,7 +53,8 @@ fn bad_input_is_accounted_for_and_the_batch_continues() {
     std::fs::write(&empty, b"").expect("write");
     // A 50 MB single document.
     let big = dir.path().join("big.jsonl");
-    let sentence = "Los vecinos de Prato celebraron el A\u{f1}o Nuevo chino con farolillos y dragones. ";
+    let sentence =
+        "Los vecinos de Prato celebraron el A\u{f1}o Nuevo chino con farolillos y dragones. ";
     let body = sentence.repeat(50_000_000 / sentence.len() + 1);
     let line = serde_json::json!({"id": "big", "text": body});
     std::fs::write(&big, format!("{line}\n")).expect("write big");
@@ -75,7 +78,10 @@ fn bad_input_is_accounted_for_and_the_batch_continues() {
     assert_eq!(lines, vec![2, 3, 4]);
     assert!(errors[0]["reason"].as_str().unwrap_or("").contains("UTF-8"));
     assert!(errors[2]["reason"].as_str().unwrap_or("").contains("text"));
-    assert!(errors[3]["file"].as_str().unwrap_or("").contains("missing.jsonl"));
+    assert!(errors[3]["file"]
+        .as_str()
+        .unwrap_or("")
+        .contains("missing.jsonl"));
     let articles = read_lines(&out.join("articles.jsonl"));
     let ids: Vec<&str> = articles.iter().filter_map(|a| a["id"].as_str()).collect();
     assert_eq!(ids, vec!["ok1", "ok2", "big"]);
@@ -102,7 +108,12 @@ fn output_is_identical_for_one_and_two_threads() {
         assert!(status.success());
         outs.push(out);
     }
-    for f in ["candidates.jsonl", "articles.jsonl", "documents.jsonl", "errors.jsonl"] {
+    for f in [
+        "candidates.jsonl",
+        "articles.jsonl",
+        "documents.jsonl",
+        "errors.jsonl",
+    ] {
         let a = std::fs::read(outs[0].join(f)).expect("read");
         let b = std::fs::read(outs[1].join(f)).expect("read");
         assert!(a == b, "{f} differs between --jobs 1 and --jobs 2");
@@ -147,5 +158,8 @@ fn stream_mode_gives_one_line_per_input_line() {
     assert_eq!(lines[1]["error"]["line"], 2);
     assert_eq!(lines[2]["id"], "s3");
     assert_eq!(lines[3]["id"], "s4");
-    assert!(lines[3]["error"]["reason"].as_str().unwrap_or("").contains("text"));
+    assert!(lines[3]["error"]["reason"]
+        .as_str()
+        .unwrap_or("")
+        .contains("text"));
 }

@@ -83,7 +83,10 @@ mod tests {
 
     #[test]
     fn perfect_and_overconfident() {
-        let perfect: Vec<(f64, bool)> = (0..10).map(|i| (0.95, i < 9)).chain((0..10).map(|i| (0.05, i == 0))).collect();
+        let perfect: Vec<(f64, bool)> = (0..10)
+            .map(|i| (0.95, i < 9))
+            .chain((0..10).map(|i| (0.05, i == 0)))
+            .collect();
         let c = calibration(&perfect, 10);
         assert!(c.ece < 0.06, "{}", c.ece);
         let over: Vec<(f64, bool)> = (0..10).map(|i| (0.95, i < 5)).collect();

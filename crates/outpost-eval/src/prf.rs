@@ -27,7 +27,11 @@ impl Prf {
         } else {
             tp as f64 / predicted as f64
         };
-        let recall = if gold == 0 { 0.0 } else { tp as f64 / gold as f64 };
+        let recall = if gold == 0 {
+            0.0
+        } else {
+            tp as f64 / gold as f64
+        };
         let f1 = if precision + recall == 0.0 {
             0.0
         } else {

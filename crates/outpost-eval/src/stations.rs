@@ -235,7 +235,10 @@ pub fn evaluate(
 ) -> StationEval {
     let gold_ids: BTreeSet<&str> = gold.iter().map(|g| g.article_id.as_str()).collect();
     let mut by_article: BTreeMap<&str, Vec<&StationRecord>> = BTreeMap::new();
-    for r in records.iter().filter(|r| gold_ids.contains(r.article_id.as_str())) {
+    for r in records
+        .iter()
+        .filter(|r| gold_ids.contains(r.article_id.as_str()))
+    {
         by_article.entry(r.article_id.as_str()).or_default().push(r);
     }
     let summaries: BTreeMap<&str, &ArticleSummary> = articles
@@ -252,7 +255,10 @@ pub fn evaluate(
     let mut neg = Negatives::default();
 
     for g in gold {
-        let preds = by_article.get(g.article_id.as_str()).cloned().unwrap_or_default();
+        let preds = by_article
+            .get(g.article_id.as_str())
+            .cloned()
+            .unwrap_or_default();
         let lang = summaries
             .get(g.article_id.as_str())
             .and_then(|s| s.lang.clone())
@@ -286,7 +292,8 @@ pub fn evaluate(
         let mut used = vec![false; g.records.len()];
         let mut matched_pred: BTreeSet<*const StationRecord> = BTreeSet::new();
         for p in &counted {
-            if let Some(k) = (0..g.records.len()).find(|&k| !used[k] && same_key(p, &g.records[k])) {
+            if let Some(k) = (0..g.records.len()).find(|&k| !used[k] && same_key(p, &g.records[k]))
+            {
                 used[k] = true;
                 matched_pred.insert(*p as *const _);
                 tp += 1;
@@ -360,7 +367,11 @@ fn score_fields(p: &StationRecord, g: &GoldRecord, fields: &mut [(usize, f64); 5
         fields[1].1 += f64::from(u8::from(ok));
     }
     if let Some(org) = g.host_org.as_deref() {
-        let ok = p.host_org.as_deref().map(|h| loose_match(h, org)).unwrap_or(false);
+        let ok = p
+            .host_org
+            .as_deref()
+            .map(|h| loose_match(h, org))
+            .unwrap_or(false);
         fields[2].0 += 1;
         fields[2].1 += f64::from(u8::from(ok));
     }
@@ -441,7 +452,10 @@ mod tests {
             rec("zz", "IT", Some("Rome"), 0.7),
         ];
         let e = evaluate(&g, &p, None, 0.5);
-        assert_eq!((e.records.tp, e.records.predicted, e.records.gold), (1, 3, 2));
+        assert_eq!(
+            (e.records.tp, e.records.predicted, e.records.gold),
+            (1, 3, 2)
+        );
         assert_eq!(e.negatives.candidates, 1);
         assert_eq!(e.relevance.tp, 1);
         assert_eq!(e.relevance.predicted, 2);

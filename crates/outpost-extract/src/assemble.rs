@@ -269,7 +269,10 @@ mod tests {
             recs[0].bureau.as_ref().map(|b| b.as_written.as_str()),
             Some("Fuzhou police")
         );
-        assert_eq!(recs[0].evidence[0].text, "The Fuzhou police opened a police service station in Dublin.");
+        assert_eq!(
+            recs[0].evidence[0].text,
+            "The Fuzhou police opened a police service station in Dublin."
+        );
         assert_eq!(recs[1].country, "ES");
         assert!(recs[1].city.is_none());
         assert!(recs[0].confidence > recs[1].confidence);

@@ -19,7 +19,9 @@
 //! ```
 
 pub mod assemble;
+pub mod dates;
 pub mod lang;
+pub mod logistic;
 pub mod pipeline;
 
 pub use assemble::{assemble, PlaceInfo, PlaceLookup};

@@ -98,7 +98,10 @@ impl Pipeline {
 
     /// Names of the recognizers in run order.
     pub fn components(&self) -> Vec<String> {
-        self.recognizers.iter().map(|r| r.name().to_string()).collect()
+        self.recognizers
+            .iter()
+            .map(|r| r.name().to_string())
+            .collect()
     }
 
     /// Model and table versions, for the manifest.

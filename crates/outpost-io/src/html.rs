@@ -15,9 +15,35 @@ pub struct Page {
 }
 
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-    "article", "header", "footer", "nav", "aside", "blockquote", "pre", "hr", "main", "figure",
-    "figcaption", "dd", "dt", "title",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "pre",
+    "hr",
+    "main",
+    "figure",
+    "figcaption",
+    "dd",
+    "dt",
+    "title",
 ];
 
 /// Converts an HTML page to text. Never fails: malformed markup degrades to text.

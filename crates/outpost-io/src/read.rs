@@ -270,8 +270,13 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<SourceKind>, skipped: &mut Vec<Pa
 
 fn read_whole(path: &Path) -> Result<String, ErrorEntry> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| error(SourceLocation::file(&name), None, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        error(
+            SourceLocation::file(&name),
+            None,
+            format!("cannot read: {e}"),
+        )
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         error(
             SourceLocation::file(&name),
@@ -385,7 +390,8 @@ mod tests {
         input.extend_from_slice(b"{broken\n");
         input.extend_from_slice(b"[1,2]\r\n");
         input.extend_from_slice(b"{\"text\":\"sin id\",\"date\":2022}");
-        let items: Vec<InputItem> = read_jsonl(&input[..], "x.jsonl", &FieldMap::default()).collect();
+        let items: Vec<InputItem> =
+            read_jsonl(&input[..], "x.jsonl", &FieldMap::default()).collect();
         assert_eq!(items.len(), 6);
         assert_eq!(items[0].as_ref().map(|d| d.id.as_str()), Ok("a"));
         let e = items[1].as_ref().unwrap_err();
@@ -395,7 +401,11 @@ mod tests {
         assert_eq!(e.id.as_deref(), Some("c"));
         assert!(e.reason.contains("missing field `text`"));
         assert_eq!(items[3].as_ref().unwrap_err().location.line, Some(5));
-        assert!(items[4].as_ref().unwrap_err().reason.contains("not a JSON object"));
+        assert!(items[4]
+            .as_ref()
+            .unwrap_err()
+            .reason
+            .contains("not a JSON object"));
         let d = items[5].as_ref().expect("last line parses");
         assert_eq!(d.id, "x.jsonl:7");
         assert_eq!(d.date.as_deref(), Some("2022"));
@@ -418,7 +428,11 @@ mod tests {
     fn directory_walk_is_sorted_and_reports_skips() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("b.txt"), "bee").expect("write");
-        std::fs::write(dir.path().join("a.html"), "<title>T</title><p>A &amp; b</p>").expect("write");
+        std::fs::write(
+            dir.path().join("a.html"),
+            "<title>T</title><p>A &amp; b</p>",
+        )
+        .expect("write");
         std::fs::write(dir.path().join("c.bin"), [0u8, 1]).expect("write");
         std::fs::write(dir.path().join("d.txt"), [0xffu8, 0x00]).expect("write");
         let (sources, skipped) = expand_inputs(&[dir.path().to_path_buf()]);
@@ -438,6 +452,11 @@ mod tests {
         let (sources, _) = expand_inputs(&[PathBuf::from("/nonexistent/x.jsonl")]);
         let items: Vec<InputItem> = Inputs::new(sources, FieldMap::default()).collect();
         assert_eq!(items.len(), 1);
-        assert!(items[0].as_ref().unwrap_err().location.file.contains("x.jsonl"));
+        assert!(items[0]
+            .as_ref()
+            .unwrap_err()
+            .location
+            .file
+            .contains("x.jsonl"));
     }
 }

@@ -221,12 +221,14 @@ mod tests {
         let p = dir.path().join("a.jsonl");
         {
             let mut f = AtomicFile::create(&p).expect("create");
-            f.write_json_line(&serde_json::json!({"a":1})).expect("write");
+            f.write_json_line(&serde_json::json!({"a":1}))
+                .expect("write");
         }
         assert!(!p.exists());
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 0);
         let mut f = AtomicFile::create(&p).expect("create");
-        f.write_json_line(&serde_json::json!({"a":1})).expect("write");
+        f.write_json_line(&serde_json::json!({"a":1}))
+            .expect("write");
         f.commit().expect("commit");
         assert_eq!(std::fs::read_to_string(&p).expect("read"), "{\"a\":1}\n");
     }

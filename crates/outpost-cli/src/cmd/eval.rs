@@ -32,7 +32,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     println!("threshold {:.2}", e.threshold);
-    println!("{:<12} {:>9} {:>9} {:>9} {:>6} {:>6} {:>6}", "", "precision", "recall", "f1", "tp", "pred", "gold");
+    println!(
+        "{:<12} {:>9} {:>9} {:>9} {:>6} {:>6} {:>6}",
+        "", "precision", "recall", "f1", "tp", "pred", "gold"
+    );
     let row = |name: &str, p: &outpost_eval::Prf| {
         println!(
             "{:<12} {:>9.3} {:>9.3} {:>9.3} {:>6} {:>6} {:>6}",
@@ -56,7 +59,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     }
     println!(
         "negatives: {} articles, {} scored relevant, {} with candidates, {} candidates",
-        e.negatives.articles, e.negatives.scored_relevant, e.negatives.with_candidates, e.negatives.candidates
+        e.negatives.articles,
+        e.negatives.scored_relevant,
+        e.negatives.with_candidates,
+        e.negatives.candidates
     );
     println!(
         "calibration: ECE {:.3}, Brier {:.3}, n {}",

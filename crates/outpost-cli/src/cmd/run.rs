@@ -122,29 +122,34 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if stream {
         let mut out = std::io::BufWriter::new(std::io::stdout());
         pool.install(|| {
-            run_ordered(items, ChunkLimits::default(), process, |o: Outcome<DocOutput>| {
-                counts.read += 1;
-                let line = match o {
-                    Ok(d) => {
-                        counts.processed += 1;
-                        json!({
-                            "id": d.summary.id,
-                            "lang": d.summary.lang,
-                            "relevance": d.summary.relevance,
-                            "records": d.summary.records,
-                            "candidates": d.records,
-                            "error": null,
-                        })
-                    }
-                    Err(e) => {
-                        counts.failed += 1;
-                        json!({"id": e.id, "error": e})
-                    }
-                };
-                serde_json::to_writer(&mut out, &line)?;
-                out.write_all(b"\n")?;
-                Ok::<(), anyhow::Error>(())
-            })
+            run_ordered(
+                items,
+                ChunkLimits::default(),
+                process,
+                |o: Outcome<DocOutput>| {
+                    counts.read += 1;
+                    let line = match o {
+                        Ok(d) => {
+                            counts.processed += 1;
+                            json!({
+                                "id": d.summary.id,
+                                "lang": d.summary.lang,
+                                "relevance": d.summary.relevance,
+                                "records": d.summary.records,
+                                "candidates": d.records,
+                                "error": null,
+                            })
+                        }
+                        Err(e) => {
+                            counts.failed += 1;
+                            json!({"id": e.id, "error": e})
+                        }
+                    };
+                    serde_json::to_writer(&mut out, &line)?;
+                    out.write_all(b"\n")?;
+                    Ok::<(), anyhow::Error>(())
+                },
+            )
         })?;
         out.flush()?;
         eprintln!(
@@ -172,42 +177,47 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         None
     };
     pool.install(|| {
-        run_ordered(items, ChunkLimits::default(), process, |o: Outcome<DocOutput>| {
-            counts.read += 1;
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            match o {
-                Ok(d) => {
-                    counts.processed += 1;
-                    counts.bytes += d.document.text.len() as u64;
-                    counts.candidates += d.records.len() as u64;
-                    if d.summary.relevance >= 0.5 {
-                        counts.relevant += 1;
+        run_ordered(
+            items,
+            ChunkLimits::default(),
+            process,
+            |o: Outcome<DocOutput>| {
+                counts.read += 1;
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+                match o {
+                    Ok(d) => {
+                        counts.processed += 1;
+                        counts.bytes += d.document.text.len() as u64;
+                        counts.candidates += d.records.len() as u64;
+                        if d.summary.relevance >= 0.5 {
+                            counts.relevant += 1;
+                        }
+                        for r in &d.records {
+                            candidates.write_json_line(r)?;
+                        }
+                        articles.write_json_line(&d.summary)?;
+                        if d.summary.relevance >= 0.5 || !d.records.is_empty() {
+                            documents.write_json_line(&json!({
+                                "id": d.document.id,
+                                "url": d.document.url,
+                                "title": d.document.title,
+                                "date": d.document.date,
+                                "lang": d.summary.lang,
+                                "text": d.document.text,
+                                "spans": d.spans,
+                            }))?;
+                        }
                     }
-                    for r in &d.records {
-                        candidates.write_json_line(r)?;
-                    }
-                    articles.write_json_line(&d.summary)?;
-                    if d.summary.relevance >= 0.5 || !d.records.is_empty() {
-                        documents.write_json_line(&json!({
-                            "id": d.document.id,
-                            "url": d.document.url,
-                            "title": d.document.title,
-                            "date": d.document.date,
-                            "lang": d.summary.lang,
-                            "text": d.document.text,
-                            "spans": d.spans,
-                        }))?;
+                    Err(e) => {
+                        counts.failed += 1;
+                        write_error(&mut errors, &e)?;
                     }
                 }
-                Err(e) => {
-                    counts.failed += 1;
-                    write_error(&mut errors, &e)?;
-                }
-            }
-            Ok::<(), anyhow::Error>(())
-        })
+                Ok::<(), anyhow::Error>(())
+            },
+        )
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -262,7 +272,9 @@ fn write_error(f: &mut AtomicFile, e: &ErrorEntry) -> anyhow::Result<()> {
 fn source_name(s: &SourceKind) -> String {
     match s {
         SourceKind::Stdin => "-".to_string(),
-        SourceKind::Jsonl(p) | SourceKind::Text(p, _) | SourceKind::Html(p, _) => p.display().to_string(),
+        SourceKind::Jsonl(p) | SourceKind::Text(p, _) | SourceKind::Html(p, _) => {
+            p.display().to_string()
+        }
         SourceKind::Unreadable(p, _) => p.display().to_string(),
     }
 }
