@@ -19,11 +19,17 @@ struct Cli {
 enum Command {
     /// Print the JSON Schema of the station record.
     Schema,
+    /// Build a self-contained HTML page to review candidate records.
+    Review(cmd::review::ReviewArgs),
+    /// Export records as JSON Lines, CSV, GeoJSON or Label Studio tasks.
+    Export(cmd::export::ExportArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Schema => cmd::schema::run(),
+        Command::Review(args) => cmd::review::run(args),
+        Command::Export(args) => cmd::export::run(args),
     }
 }

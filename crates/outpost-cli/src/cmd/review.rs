@@ -1,0 +1,55 @@
+//! `outpost review OUT_DIR -o review.html`: builds the self-contained review page.
+
+use anyhow::Context;
+use clap::Args;
+use outpost_review::{
+    export::write_atomic, read_stations, render_records, render_stations, PageOptions, RunOutput,
+};
+use std::path::PathBuf;
+
+/// Build a self-contained HTML page to review a run's candidate records (or linked stations).
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Output directory of `outpost run` (or its candidates.jsonl).
+    pub out_dir: PathBuf,
+    /// Where to write the page.
+    #[arg(short, long, default_value = "review.html")]
+    pub output: PathBuf,
+    /// Review linked stations from this `outpost link` output instead of the run's records.
+    #[arg(long)]
+    pub stations: Option<PathBuf>,
+    /// Code points of article text shown around each evidence sentence.
+    #[arg(long, default_value_t = 120)]
+    pub context: usize,
+    /// Records per page of the list.
+    #[arg(long, default_value_t = 50)]
+    pub page_size: usize,
+}
+
+/// Reads the run (or stations), writes the page atomically and prints a one-line summary to stderr.
+pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
+    let opts = PageOptions {
+        context_chars: args.context,
+        page_size: args.page_size.max(1),
+    };
+    let (html, n, what) = match &args.stations {
+        Some(path) => {
+            let stations = read_stations(path)?;
+            let n = stations.len();
+            (render_stations(&stations, &opts), n, "stations")
+        }
+        None => {
+            let run = RunOutput::read(&args.out_dir)?;
+            let n = run.records.len();
+            (render_records(&run, &opts), n, "records")
+        }
+    };
+    write_atomic(&args.output, html.as_bytes())
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    eprintln!(
+        "wrote {} ({n} {what}, {:.1} MB)",
+        args.output.display(),
+        html.len() as f64 / 1e6
+    );
+    Ok(())
+}
