@@ -274,22 +274,27 @@
     }
     c.appendChild(src);
 
-    var tb = el('table', 'fields');
+    var tb = el('div', 'fields');
     it.fields.forEach(function (f) {
       var fix = s && Object.prototype.hasOwnProperty.call(s.fix, f[0]);
       if (!f[1] && !fix) return;
-      var tr = el('tr');
-      tr.appendChild(el('td', 'fn', f[0]));
-      var td = el('td', 'fv');
+      var cell = el('div', 'f');
+      cell.dataset.field = f[0];
+      cell.appendChild(el('span', 'fn', f[0]));
+      var v = el('span', 'fv');
       if (fix) {
-        if (f[1]) td.appendChild(el('span', 'old', f[1]));
-        td.appendChild(el('span', 'new', s.fix[f[0]] === '' ? '(cleared)' : s.fix[f[0]]));
+        if (f[1]) v.appendChild(el('span', 'old', f[1]));
+        v.appendChild(el('span', 'new', s.fix[f[0]] === '' ? '(cleared)' : s.fix[f[0]]));
       } else {
-        td.textContent = f[1];
+        v.textContent = f[1];
       }
-      tr.appendChild(td);
-      tr.appendChild(el('td', 'fc', typeof f[2] === 'number' ? f[2].toFixed(2) : ''));
-      tb.appendChild(tr);
+      cell.appendChild(v);
+      if (typeof f[2] === 'number') {
+        var fc = el('span', 'fc', f[2].toFixed(2));
+        fc.title = 'field confidence';
+        cell.appendChild(fc);
+      }
+      tb.appendChild(cell);
     });
     c.appendChild(tb);
 
@@ -371,9 +376,13 @@
     $('list').replaceChildren(frag);
     $('pageinfo').textContent = 'page ' + (page + 1) + ' of ' + pc + ' · ' + view.length + ' shown';
     var acc = 0, rej = 0, cor = 0;
-    state.forEach(function (s, i) { var t = status(i); if (t === 'accept') acc++; else if (t === 'reject') rej++; else if (t === 'correct') cor++; });
+    state.forEach(function (s, i) {
+      var t = status(i);
+      if (t === 'accept') acc++; else if (t === 'reject') rej++;
+      if (Object.keys(s.fix).length) cor++;
+    });
     $('summary').textContent = ITEMS.length + ' ' + (MODE === 'stations' ? 'stations' : 'records') +
-      ' · ' + acc + ' accepted · ' + rej + ' rejected · ' + cor + ' corrected';
+      ' · ' + acc + ' accepted · ' + rej + ' rejected · ' + cor + ' with corrections';
     var f = document.querySelector('.card .fix input');
     if (f) f.focus();
   }

@@ -428,12 +428,12 @@ impl Fixture {
                     value: "2022-11".into(),
                     as_written: "2022".into(),
                 }];
-                r.status = if a % 5 == 0 {
+                r.status = if a.is_multiple_of(5) {
                     vec!["investigated".into()]
                 } else {
                     Vec::new()
                 };
-                r.count = 1 + (a % 7 == 0) as u32 * 2;
+                r.count = 1 + u32::from(a.is_multiple_of(7)) * 2;
                 r.evidence = evidence(&doc, city_w);
                 r.field_confidence = fc;
                 fx.records.push(r);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Browser test of the review page: installs Debian's chromium (if missing) and playwright-core
+# (npm ci, no browser download), builds the pages with the outpost binary, runs the test with
+# node's test runner. Screenshots, decisions and timings go to $OUTPOST_ARTEFACTS
+# (default target/browser-artefacts).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+ART=${OUTPOST_ARTEFACTS:-$ROOT/target/browser-artefacts}
+PAGES="$ART/pages"
+mkdir -p "$PAGES"
+
+# Chromium, plus CJK and emoji fonts so the screenshots show the articles' scripts.
+if ! [ -x /usr/bin/chromium ] || ! [ -d /usr/share/fonts/opentype/noto ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    chromium chromium-driver fonts-noto-cjk fonts-noto-color-emoji >/dev/null
+fi
+(cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
+
+cd "$ROOT"
+cargo build -q --release -p outpost-cli -p outpost-review --example fixture
+OUTPOST="$ROOT/target/release/outpost"
+FIXTURE="$ROOT/target/release/examples/fixture"
+
+# The sample page comes from a real run over corpora/sample when `outpost run` exists.
+rm -rf "$ART/sample-run" "$ART/hostile-run" "$ART/big-run"
+if "$OUTPOST" run --help >/dev/null 2>&1 && [ -d "$ROOT/corpora/sample" ]; then
+  "$OUTPOST" run "$ROOT/corpora/sample" -o "$ART/sample-run"
+else
+  echo "notice: 'outpost run' or corpora/sample not available here; the sample page uses the mixed fixture"
+  "$FIXTURE" mixed "$ART/sample-run"
+fi
+"$FIXTURE" hostile "$ART/hostile-run"
+"$FIXTURE" synthetic "$ART/big-run" 10000
+"$OUTPOST" review "$ART/sample-run" -o "$PAGES/sample.html"
+"$OUTPOST" review "$ART/hostile-run" -o "$PAGES/hostile.html"
+"$OUTPOST" review "$ART/big-run" -o "$PAGES/big.html"
+
+cd "$HERE"
+OUTPOST_PAGES="$PAGES" OUTPOST_ARTEFACTS="$ART" node --test --test-reporter=spec review.test.mjs
+echo "artefacts: $ART"
