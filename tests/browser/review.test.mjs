@@ -109,6 +109,14 @@ test('sample page: accept, reject, correct by keyboard and download the decision
   assert.deepEqual(events.errors, []);
   assert.deepEqual(events.requests, [], 'the page makes no network requests');
   await context.close();
+
+  // A fresh browser profile resumes the review from the downloaded file.
+  const fresh = await open('sample.html');
+  assert.match(await fresh.page.textContent('#summary'), /0 accepted · 0 rejected · 0 with corrections/);
+  await fresh.page.setInputFiles('#import', file);
+  await fresh.page.waitForFunction(() => document.getElementById('summary').textContent.includes('imported'));
+  assert.match(await fresh.page.textContent('#summary'), /1 accepted · 1 rejected · 1 with corrections · imported 3$/);
+  await fresh.context.close();
 });
 
 test('hostile page: markup and script URLs in the data never execute', async () => {

@@ -19,7 +19,8 @@ fi
 (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
 
 cd "$ROOT"
-cargo build -q --release -p outpost-cli -p outpost-review --example fixture
+cargo build -q --release -p outpost-cli
+cargo build -q --release -p outpost-review --example fixture
 OUTPOST="$ROOT/target/release/outpost"
 FIXTURE="$ROOT/target/release/examples/fixture"
 

@@ -40,6 +40,16 @@
     return (url.protocol === 'http:' || url.protocol === 'https:') ? url.href : null;
   }
 
+  // An item's fields as [name, value, confidence|null]: stations carry them so; records carry
+  // values aligned with DATA.fieldNames plus a name -> confidence map.
+  function fieldsOf(it) {
+    if (MODE === 'stations') return it.fields;
+    return DATA.fieldNames.map(function (n, k) {
+      var c = it.fconf && typeof it.fconf[n] === 'number' ? it.fconf[n] : null;
+      return [n, it.fields[k] || '', c];
+    });
+  }
+
   function labelClass(kind) { return String(kind).replace(/[^A-Z_]/g, ''); }
 
   // ---- decisions ---------------------------------------------------------------------------
@@ -158,7 +168,7 @@
   function searchText(it) {
     if (it._s === undefined) {
       var parts = [it.key, it.article || '', it.city || '', it.bureau || '', it.country || '', it.title || ''];
-      it.fields.forEach(function (f) { parts.push(f[1]); });
+      fieldsOf(it).forEach(function (f) { parts.push(f[1]); });
       it._s = parts.join('\u0001').toLowerCase();
     }
     return it._s;
@@ -260,7 +270,7 @@
     var src = el('div', 'src');
     if (it.article) src.appendChild(el('span', null, 'article ' + it.article + (it.date ? ' · ' + it.date : '') + ' · '));
     if (it.title) src.appendChild(el('span', null, '“' + it.title + '” · '));
-    var href = it.href ? safeHref(it.href) : null;
+    var href = it.link ? safeHref(it.url) : null;
     if (href) {
       var a = el('a', null, it.url || href);
       a.href = href;
@@ -275,7 +285,7 @@
     c.appendChild(src);
 
     var tb = el('div', 'fields');
-    it.fields.forEach(function (f) {
+    fieldsOf(it).forEach(function (f) {
       var fix = s && Object.prototype.hasOwnProperty.call(s.fix, f[0]);
       if (!f[1] && !fix) return;
       var cell = el('div', 'f');
@@ -330,6 +340,7 @@
     var selF = el('select');
     selF.name = 'field';
     var fields = MODE === 'stations' ? it.fields.map(function (x) { return x[0]; }) : CORRECTABLE;
+    var all = fieldsOf(it);
     fields.forEach(function (name) { var o = el('option', null, name); o.value = name; selF.appendChild(o); });
     var input = el('input');
     input.name = 'value';
@@ -337,7 +348,7 @@
     var current = function () {
       var s = state.get(i);
       if (s && Object.prototype.hasOwnProperty.call(s.fix, selF.value)) return s.fix[selF.value];
-      var fld = it.fields.find(function (x) { return x[0] === selF.value; });
+      var fld = all.find(function (x) { return x[0] === selF.value; });
       return fld ? fld[1] : '';
     };
     selF.addEventListener('change', function () { input.value = current(); });

@@ -71,6 +71,7 @@ pub fn render_records(run: &RunOutput, opts: &PageOptions) -> String {
     let dataset = sha256_hex(keys.join("\n").as_bytes());
     let payload = json!({
         "mode": "records",
+        "fieldNames": RECORD_FIELDS,
         "dataset": &dataset[..16],
         "pageSize": opts.page_size,
         "documents": !run.documents.is_empty(),
@@ -108,12 +109,17 @@ pub fn render_stations(stations: &[Map<String, Value>], opts: &PageOptions) -> S
     page(&payload, stations.len())
 }
 
-fn conf(c: f32) -> f32 {
+fn conf(c: f32) -> f64 {
     if c.is_nan() {
         0.0
     } else {
-        c
+        round4(f64::from(c))
     }
+}
+
+/// Rounds to 4 decimals (keeps the page small; more precision means nothing to a reviewer).
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
 }
 
 fn page(payload: &Value, n: usize) -> String {
@@ -180,13 +186,37 @@ const BODY: &str = r#"<header>
 </div>
 "#;
 
-/// The display fields of a record: `[name, value, field confidence or null]`. Names that are
-/// correctable use the names of [`crate::decision::CORRECTABLE_FIELDS`].
-fn record_fields(r: &StationRecord) -> Vec<Value> {
-    let fc = |name: &str| r.field_confidence.get(name).map(|c| json!(c));
-    let mut f: Vec<Value> = Vec::new();
-    let mut push = |name: &str, value: Option<String>, conf: Option<Value>| {
-        f.push(json!([name, value.unwrap_or_default(), conf]));
+/// Names of the display fields of a record, in the order [`record_fields`] gives their values.
+/// Correctable ones use the names of [`crate::decision::CORRECTABLE_FIELDS`].
+pub const RECORD_FIELDS: &[&str] = &[
+    "station_name",
+    "country",
+    "city",
+    "city_en",
+    "geonames_id",
+    "city_lat",
+    "city_lon",
+    "bureau",
+    "bureau_canonical",
+    "bureau_adcode",
+    "address",
+    "address_components",
+    "host_org",
+    "people",
+    "dates",
+    "status",
+    "count",
+];
+
+/// A display field: name, value (empty when absent), field confidence.
+type Field = (&'static str, String, Option<f64>);
+
+/// The display fields of a record, in the order of [`RECORD_FIELDS`].
+fn record_fields(r: &StationRecord) -> Vec<Field> {
+    let fc = |name: &str| r.field_confidence.get(name).map(|&c| round4(f64::from(c)));
+    let mut f: Vec<Field> = Vec::new();
+    let mut push = |name: &'static str, value: Option<String>, conf: Option<f64>| {
+        f.push((name, value.unwrap_or_default(), conf));
     };
     push("station_name", r.station_name.clone(), fc("station_name"));
     push("country", Some(r.country.clone()), fc("country"));
@@ -285,6 +315,11 @@ fn record_item(
         (Some(lat), Some(lon)) if lat.abs() <= 90.0 && lon.abs() <= 180.0 => Some([lat, lon]),
         _ => None,
     });
+    let fields = record_fields(r);
+    let fconf: Map<String, Value> = fields
+        .iter()
+        .filter_map(|(n, _, c)| c.map(|c| ((*n).to_string(), json!(c))))
+        .collect();
     let url = r
         .url
         .clone()
@@ -293,7 +328,7 @@ fn record_item(
         "key": key,
         "article": r.article_id,
         "url": url,
-        "href": url.as_deref().and_then(web_url),
+        "link": url.as_deref().and_then(web_url).is_some(),
         "title": doc.and_then(|(d, _)| d.title.clone()),
         "date": doc.and_then(|(d, _)| d.date.clone()),
         "lang": r.language.clone().or_else(|| doc.and_then(|(d, _)| d.lang.clone())),
@@ -302,7 +337,8 @@ fn record_item(
         "city": city.map(|c| c.name_en.clone().unwrap_or_else(|| c.as_written.clone())),
         "bureau": r.bureau.as_ref().map(|b| b.canonical.clone().unwrap_or_else(|| b.as_written.clone())),
         "pt": coords,
-        "fields": record_fields(r),
+        "fields": fields.iter().map(|f| &f.1).collect::<Vec<_>>(),
+        "fconf": fconf,
         "evidence": evidence,
     })
 }
@@ -498,7 +534,7 @@ fn station_item(i: usize, s: &Map<String, Value>) -> Value {
         "key": key,
         "article": Value::Null,
         "url": url,
-        "href": url.as_deref().and_then(web_url),
+        "link": url.as_deref().and_then(web_url).is_some(),
         "title": Value::Null,
         "date": Value::Null,
         "lang": s.get("language").or_else(|| s.get("lang")).and_then(Value::as_str),
@@ -545,7 +581,7 @@ mod tests {
         let items = data["items"].as_array().expect("items");
         assert_eq!(items.len(), 5);
         // No item gets a clickable link: every URL of the hostile fixture is a script/data URL.
-        assert!(items.iter().all(|i| i["href"].is_null()));
+        assert!(items.iter().all(|i| i["link"] == false));
         // The hostile strings survive unchanged as data.
         let text = data.to_string();
         assert!(text.contains("<script>window.__pwned='script'</script>"));
@@ -576,9 +612,11 @@ mod tests {
             // The sentence's city is highlighted, and context surrounds the sentence.
             assert!(segs.iter().any(|s| s[1] == "CITY"), "{segs:?}");
             assert!(segs.iter().any(|s| s[1] == "c"));
-            assert!(it["href"]
-                .as_str()
-                .is_some_and(|h| h.starts_with("https://")));
+            assert_eq!(it["link"], true);
+            assert_eq!(
+                it["fields"].as_array().map(Vec::len),
+                Some(RECORD_FIELDS.len())
+            );
         }
 
         // Without documents.jsonl the record's own values are highlighted in the sentence.
@@ -593,6 +631,16 @@ mod tests {
             let joined: String = segs.iter().filter_map(|s| s[0].as_str()).collect();
             let key = it["key"].as_str().unwrap_or_default();
             assert!(!joined.is_empty(), "{key}");
+        }
+    }
+
+    #[test]
+    fn record_fields_follow_the_declared_names() {
+        let r = crate::fixture::Fixture::synthetic(1).records.remove(0);
+        let names: Vec<&str> = record_fields(&r).iter().map(|f| f.0).collect();
+        assert_eq!(names, RECORD_FIELDS);
+        for f in crate::decision::CORRECTABLE_FIELDS {
+            assert!(RECORD_FIELDS.contains(f), "{f} is shown");
         }
     }
 
