@@ -2,8 +2,8 @@
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use outpost_review::export::{label_studio::LABEL_CONFIG, write_atomic};
-use outpost_review::{export, read_decisions, ExportOptions, Format, RunOutput};
+use outpost_review::export::{geojson, label_studio::LABEL_CONFIG, write_atomic};
+use outpost_review::{export, read_decisions, read_stations, ExportOptions, Format, RunOutput};
 use std::path::PathBuf;
 
 /// Output format.
@@ -43,6 +43,9 @@ pub struct ExportArgs {
     /// Label Studio: model_version of the predictions (default outpost-<version>).
     #[arg(long, default_value = "")]
     pub model_version: String,
+    /// GeoJSON: export these linked stations (`outpost link` output) instead of the run's records.
+    #[arg(long)]
+    pub stations: Option<PathBuf>,
     /// Label Studio: also write the matching labeling config (XML) to this file.
     #[arg(long)]
     pub label_config: Option<PathBuf>,
@@ -50,6 +53,25 @@ pub struct ExportArgs {
 
 /// Runs the export and prints what was written (and left out) to stderr.
 pub fn run(args: ExportArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.stations {
+        anyhow::ensure!(
+            matches!(args.format, ExportFormat::Geojson),
+            "--stations is supported with --format geojson only"
+        );
+        let stations = read_stations(path)?;
+        let mut buf = Vec::new();
+        let s = geojson::write_stations(&stations, &mut buf)
+            .map_err(|m| anyhow::anyhow!("{}: {m}", args.output.display()))?;
+        write_atomic(&args.output, &buf)
+            .with_context(|| format!("writing {}", args.output.display()))?;
+        eprintln!(
+            "wrote {} ({} stations, {} without coordinates skipped)",
+            args.output.display(),
+            s.written,
+            s.without_coordinates
+        );
+        return Ok(());
+    }
     let run = RunOutput::read(&args.out_dir)?;
     let decisions = match &args.decisions {
         Some(p) => Some(read_decisions(p)?),

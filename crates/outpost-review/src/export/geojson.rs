@@ -76,3 +76,91 @@ pub fn write(
         ..Default::default()
     })
 }
+
+/// Writes linked stations (`stations.jsonl` objects) as a FeatureCollection: coordinates from
+/// top-level `lat`/`lon` or `city.lat`/`city.lon`; properties are the station's scalar fields plus
+/// `city` (its `name_en` or `as_written` when `city` is an object). Stations without valid
+/// coordinates are skipped and counted. The error is a message.
+pub fn write_stations(
+    stations: &[serde_json::Map<String, Value>],
+    out: &mut Vec<u8>,
+) -> Result<ExportSummary, String> {
+    let mut features = Vec::new();
+    let mut without = 0;
+    for s in stations {
+        let num = |v: Option<&Value>| v.and_then(Value::as_f64);
+        let city = s.get("city");
+        let lat = num(s.get("lat")).or_else(|| num(city.and_then(|c| c.get("lat"))));
+        let lon = num(s.get("lon")).or_else(|| num(city.and_then(|c| c.get("lon"))));
+        let (lat, lon) = match (lat, lon) {
+            (Some(a), Some(o)) if a.abs() <= 90.0 && o.abs() <= 180.0 => (a, o),
+            _ => {
+                without += 1;
+                continue;
+            }
+        };
+        let mut props: serde_json::Map<String, Value> = s
+            .iter()
+            .filter(|(_, v)| !v.is_object() && !v.is_array())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if let Some(Value::Object(c)) = city {
+            let name = c.get("name_en").or_else(|| c.get("as_written")).cloned();
+            props.insert("city".into(), name.unwrap_or(Value::Null));
+        }
+        let id = s.get("station_id").or_else(|| s.get("id")).cloned();
+        let mut f = json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": props,
+        });
+        if let Some(id) = id.filter(|v| v.is_string() || v.is_number()) {
+            f["id"] = id;
+        }
+        features.push(f);
+    }
+    let written = features.len();
+    serde_json::to_writer(
+        &mut *out,
+        &json!({"type": "FeatureCollection", "features": features}),
+    )
+    .map_err(|e| e.to_string())?;
+    out.push(b'\n');
+    Ok(ExportSummary {
+        written,
+        without_coordinates: without,
+        ..Default::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stations_become_lon_lat_points() {
+        let st: Vec<serde_json::Map<String, Value>> = [
+            r#"{"station_id":"st-1","country":"NL","city":{"as_written":"鹿特丹","name_en":"Rotterdam","lat":51.9,"lon":4.5},"sources":[1]}"#,
+            r#"{"station_id":"st-2","country":"ES","lat":40.4,"lon":-3.7}"#,
+            r#"{"station_id":"st-3","country":"IT"}"#,
+        ]
+        .iter()
+        .map(|s| serde_json::from_str(s).expect("json"))
+        .collect();
+        let mut out = Vec::new();
+        let sum = write_stations(&st, &mut out).expect("write");
+        assert_eq!((sum.written, sum.without_coordinates), (2, 1));
+        let v: Value = serde_json::from_slice(&out).expect("json");
+        assert_eq!(
+            v["features"][0]["geometry"]["coordinates"],
+            json!([4.5, 51.9])
+        );
+        assert_eq!(v["features"][0]["properties"]["city"], "Rotterdam");
+        assert_eq!(v["features"][0]["id"], "st-1");
+        assert!(v["features"][0]["properties"].get("sources").is_none());
+        assert_eq!(
+            v["features"][1]["geometry"]["coordinates"],
+            json!([-3.7, 40.4])
+        );
+    }
+}
