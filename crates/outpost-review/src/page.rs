@@ -8,7 +8,7 @@
 use crate::key::record_keys;
 use crate::rundir::{DocumentText, RunOutput};
 use crate::safe::{csp_hash, script_json, sha256_hex, web_url};
-use outpost_core::text::{char_slice, CharIndex};
+use outpost_core::text::CharIndex;
 use outpost_core::{Evidence, Label, StationRecord};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -186,7 +186,7 @@ const BODY: &str = r#"<header>
 </div>
 "#;
 
-/// Names of the display fields of a record, in the order [`record_fields`] gives their values.
+/// Names of the display fields of a record, in the order the page carries their values.
 /// Correctable ones use the names of [`crate::decision::CORRECTABLE_FIELDS`].
 pub const RECORD_FIELDS: &[&str] = &[
     "station_name",
@@ -454,7 +454,6 @@ fn doc_segments(
         }
         out.push((t, "c".into()));
     }
-    debug_assert!(char_slice(&d.text, ev.start, ev.end).is_some());
     Some(out)
 }
 
@@ -642,6 +641,23 @@ mod tests {
         for f in crate::decision::CORRECTABLE_FIELDS {
             assert!(RECORD_FIELDS.contains(f), "{f} is shown");
         }
+    }
+
+    #[test]
+    fn evidence_that_does_not_match_its_document_falls_back_to_the_sentence() {
+        let mut fx = Fixture::synthetic(1);
+        fx.documents[0].text = format!("Inserted prefix. {}", fx.documents[0].text);
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_run(dir.path(), &fx).expect("write");
+        let run = RunOutput::read(dir.path()).expect("read");
+        let data = data_of(&render_records(&run, &PageOptions::default()));
+        let segs = data["items"][0]["evidence"][0]
+            .as_array()
+            .expect("segments")
+            .clone();
+        let joined: String = segs.iter().filter_map(|s| s[0].as_str()).collect();
+        assert_eq!(joined, fx.records[0].evidence[0].text);
+        assert!(segs.iter().any(|s| s[1] == "CITY"));
     }
 
     #[test]
