@@ -24,12 +24,19 @@ cargo build -q --release -p outpost-review --example fixture
 OUTPOST="$ROOT/target/release/outpost"
 FIXTURE="$ROOT/target/release/examples/fixture"
 
-# The sample page comes from a real run over corpora/sample when `outpost run` exists.
+# The sample page comes from a real run over corpora/sample. While the pipeline finds fewer than
+# two records there (the accept + reject steps need two), the mixed fixture stands in, loudly.
 rm -rf "$ART/sample-run" "$ART/hostile-run" "$ART/big-run"
 if "$OUTPOST" run --help >/dev/null 2>&1 && [ -d "$ROOT/corpora/sample" ]; then
   "$OUTPOST" run "$ROOT/corpora/sample" -o "$ART/sample-run"
-else
-  echo "notice: 'outpost run' or corpora/sample not available here; the sample page uses the mixed fixture"
+fi
+n=0
+if [ -f "$ART/sample-run/candidates.jsonl" ]; then
+  n=$(grep -c . "$ART/sample-run/candidates.jsonl" || true)
+fi
+if [ "$n" -lt 2 ]; then
+  echo "notice: the sample run gave $n records (< 2); the sample page uses the mixed fixture instead"
+  rm -rf "$ART/sample-run"
   "$FIXTURE" mixed "$ART/sample-run"
 fi
 "$FIXTURE" hostile "$ART/hostile-run"
