@@ -57,6 +57,8 @@ test('sample page: accept, reject, correct by keyboard and download the decision
   // Ranked by confidence, highest first.
   const confs = await page.$$eval('.card .conf span:last-child', (xs) => xs.map((x) => parseFloat(x.textContent)));
   assert.deepEqual(confs, [...confs].sort((a, b) => b - a));
+  // Evidence is shown with the mentions highlighted.
+  assert.ok(await page.$$eval('.card .ev mark.hl', (m) => m.length) > 0, 'highlighted mentions');
   // The map has a land outline and graticule drawn inline.
   assert.equal(await page.$$eval('#map path.land', (p) => p.length), 1);
   await page.screenshot({ path: join(ART, 'sample-initial.png'), fullPage: false });

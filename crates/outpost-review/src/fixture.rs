@@ -80,7 +80,7 @@ fn build_doc(spec: &Spec<'_>) -> (Doc, DocumentText) {
         if needle.is_empty() {
             continue;
         }
-        if let Some(b) = doc.text().find(needle) {
+        for (b, _) in doc.text().match_indices(needle) {
             let s = doc
                 .span_from_bytes(b, b + needle.len(), *label, "fixture")
                 .with_score(0.9);

@@ -28,4 +28,4 @@ pub use error::{Result, ReviewError};
 pub use export::{export, ExportOptions, ExportSummary, Format};
 pub use key::{record_keys, RecordKey};
 pub use page::{render_records, render_stations, PageOptions};
-pub use rundir::{read_stations, DocumentText, RunOutput};
+pub use rundir::{read_stations, DocumentSet, DocumentText, RunOutput};

@@ -49,13 +49,31 @@ pub struct RunOutput {
     pub manifest: Option<serde_json::Value>,
 }
 
+/// Which lines of `documents.jsonl` to keep in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentSet {
+    /// Every document (Label Studio export).
+    All,
+    /// Only documents of articles that have records (review page).
+    ForRecords,
+    /// None: `documents.jsonl` is not read (CSV, GeoJSON, JSON Lines exports).
+    Skip,
+}
+
 impl RunOutput {
-    /// Reads a run directory, or a `candidates.jsonl` file with its siblings.
+    /// Reads a run directory, or a `candidates.jsonl` file with its siblings, keeping every
+    /// document. See [`RunOutput::read_with`].
+    pub fn read(path: &Path) -> Result<Self> {
+        Self::read_with(path, DocumentSet::All)
+    }
+
+    /// Reads a run directory, or a `candidates.jsonl` file with its siblings, keeping the
+    /// documents `docs` asks for (documents are streamed, so skipped ones never sit in memory).
     ///
     /// Errors: [`ReviewError::Missing`] when there is no `candidates.jsonl`,
     /// [`ReviewError::BadLine`] naming file and line for a malformed line, [`ReviewError::Io`].
     /// A duplicate id in `documents.jsonl` is a bad line too.
-    pub fn read(path: &Path) -> Result<Self> {
+    pub fn read_with(path: &Path, docs: DocumentSet) -> Result<Self> {
         let (dir, candidates) = if path.is_file() {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             (dir, path.to_path_buf())
@@ -74,16 +92,21 @@ impl RunOutput {
         };
         let docs_path = dir.join("documents.jsonl");
         let mut documents = BTreeMap::new();
-        if docs_path.is_file() {
+        let wanted: std::collections::HashSet<&str> =
+            records.iter().map(|r| r.article_id.as_str()).collect();
+        let mut seen = std::collections::HashSet::new();
+        if docs_path.is_file() && docs != DocumentSet::Skip {
             for_each_jsonl::<DocumentText>(&docs_path, |line, d| {
-                if documents.contains_key(&d.id) {
+                if !seen.insert(d.id.clone()) {
                     return Err(ReviewError::BadLine {
                         path: docs_path.clone(),
                         line,
                         message: format!("duplicate document id {:?}", d.id),
                     });
                 }
-                documents.insert(d.id.clone(), d);
+                if docs == DocumentSet::All || wanted.contains(d.id.as_str()) {
+                    documents.insert(d.id.clone(), d);
+                }
                 Ok(())
             })?;
         }
@@ -162,6 +185,12 @@ mod tests {
         // The candidates file itself works too.
         let run2 = RunOutput::read(&dir.path().join("candidates.jsonl")).expect("read file");
         assert_eq!(run2.documents.len(), fx.documents.len());
+        // The mixed fixture has one relevant article without records.
+        let for_records = RunOutput::read_with(dir.path(), DocumentSet::ForRecords).expect("read");
+        assert_eq!(for_records.documents.len(), fx.documents.len() - 1);
+        assert!(!for_records.documents.contains_key("net-001"));
+        let skip = RunOutput::read_with(dir.path(), DocumentSet::Skip).expect("read");
+        assert!(skip.documents.is_empty());
 
         let cands = dir.path().join("candidates.jsonl");
         let mut text = std::fs::read_to_string(&cands).expect("read");

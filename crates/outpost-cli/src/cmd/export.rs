@@ -3,7 +3,9 @@
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use outpost_review::export::{geojson, label_studio::LABEL_CONFIG, write_atomic};
-use outpost_review::{export, read_decisions, read_stations, ExportOptions, Format, RunOutput};
+use outpost_review::{
+    export, read_decisions, read_stations, DocumentSet, ExportOptions, Format, RunOutput,
+};
 use std::path::PathBuf;
 
 /// Output format.
@@ -72,7 +74,11 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let run = RunOutput::read(&args.out_dir)?;
+    let docs = match args.format {
+        ExportFormat::LabelStudio => DocumentSet::All,
+        _ => DocumentSet::Skip,
+    };
+    let run = RunOutput::read_with(&args.out_dir, docs)?;
     let decisions = match &args.decisions {
         Some(p) => Some(read_decisions(p)?),
         None => None,

@@ -3,7 +3,8 @@
 use anyhow::Context;
 use clap::Args;
 use outpost_review::{
-    export::write_atomic, read_stations, render_records, render_stations, PageOptions, RunOutput,
+    export::write_atomic, read_stations, render_records, render_stations, DocumentSet, PageOptions,
+    RunOutput,
 };
 use std::path::PathBuf;
 
@@ -39,7 +40,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
             (render_stations(&stations, &opts), n, "stations")
         }
         None => {
-            let run = RunOutput::read(&args.out_dir)?;
+            let run = RunOutput::read_with(&args.out_dir, DocumentSet::ForRecords)?;
             let n = run.records.len();
             (render_records(&run, &opts), n, "records")
         }
