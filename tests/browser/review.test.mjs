@@ -160,6 +160,26 @@ test('hostile page: markup and script URLs in the data never execute', async () 
   await context.close();
 });
 
+test('stations page: decisions name the station', async () => {
+  const { context, page, events } = await open('stations.html');
+  assert.deepEqual(await page.$$eval('.card', (cs) => cs.map((c) => c.dataset.key)), ['st-nl-rotterdam', 'st-es-madrid']);
+  assert.ok(await page.$$eval('.card .ev mark.hl-CITY', (m) => m.length) >= 2);
+  await page.keyboard.press('a');
+  await page.keyboard.press('r');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-download')]);
+  const file = join(ART, 'stations-decisions.jsonl');
+  await download.saveAs(file);
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => [l.station_id, l.record_key, l.decision, l.article_id]), [
+    ['st-nl-rotterdam', 'st-nl-rotterdam', 'accept', undefined],
+    ['st-es-madrid', 'st-es-madrid', 'reject', undefined],
+  ]);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.deepEqual(events.errors, []);
+  await page.screenshot({ path: join(ART, 'stations.png'), fullPage: false });
+  await context.close();
+});
+
 test('10,000 records: time to interactive', async () => {
   const { context, page, events, wallMs } = await open('big.html');
   const m = await page.evaluate(() => ({

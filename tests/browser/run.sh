@@ -44,6 +44,12 @@ fi
 "$OUTPOST" review "$ART/sample-run" -o "$PAGES/sample.html"
 "$OUTPOST" review "$ART/hostile-run" -o "$PAGES/hostile.html"
 "$OUTPOST" review "$ART/big-run" -o "$PAGES/big.html"
+# Linked stations in the shape `outpost link` writes (station id, canonical fields, sources).
+cat > "$ART/stations.jsonl" <<'JSON'
+{"station_id":"st-nl-rotterdam","confidence":0.93,"country":"NL","city":{"as_written":"鹿特丹","name_en":"Rotterdam","lat":51.922,"lon":4.479},"bureau":{"as_written":"福州市公安局","canonical":"Fuzhou"},"known":true,"sources":[{"article_id":"a1","evidence":[{"text":"福州市公安局在鹿特丹设立了服务站。","start":0,"end":17}]}]}
+{"station_id":"st-es-madrid","confidence":0.71,"country":"ES","city":{"as_written":"Madrid","name_en":"Madrid","lat":40.417,"lon":-3.704},"known":false,"sources":[{"article_id":"a2","evidence":[{"text":"Una comisaría china operaba en Madrid <script>window.__pwned=1</script>.","start":0,"end":70}]}]}
+JSON
+"$OUTPOST" review --stations "$ART/stations.jsonl" -o "$PAGES/stations.html"
 
 cd "$HERE"
 OUTPOST_PAGES="$PAGES" OUTPOST_ARTEFACTS="$ART" node --test --test-reporter=spec review.test.mjs

@@ -339,7 +339,7 @@
     var f = el('form', 'fix');
     var selF = el('select');
     selF.name = 'field';
-    var fields = MODE === 'stations' ? it.fields.map(function (x) { return x[0]; }) : CORRECTABLE;
+    var fields = CORRECTABLE;
     var all = fieldsOf(it);
     fields.forEach(function (name) { var o = el('option', null, name); o.value = name; selF.appendChild(o); });
     var input = el('input');

@@ -383,9 +383,11 @@ mod tests {
     #[test]
     fn reads_valid_lines_and_names_bad_ones() {
         let ok = "{\"article_id\":\"a\",\"record_key\":\"ES/Madrid\",\"decision\":\"accept\"}\n\n\
-                  {\"article_id\":\"a\",\"record_key\":\"ES/Madrid\",\"decision\":\"correct\",\"field\":\"count\",\"value\":\"3\"}\n";
+                  {\"article_id\":\"a\",\"record_key\":\"ES/Madrid\",\"decision\":\"correct\",\"field\":\"count\",\"value\":\"3\"}\n\
+                  {\"station_id\":\"st-1\",\"record_key\":\"st-1\",\"decision\":\"reject\",\"at\":\"2026-11-26T20:00:00Z\"}\n";
         let d = parse_decisions(ok.as_bytes(), Path::new("d.jsonl")).expect("valid");
-        assert_eq!(d.len(), 2);
+        assert_eq!(d.len(), 3);
+        assert_eq!(d[2].station_id.as_deref(), Some("st-1"));
         assert_eq!(d[1].decision, Verdict::Correct);
 
         for (bad, why) in [

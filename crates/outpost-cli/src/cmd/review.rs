@@ -11,8 +11,9 @@ use std::path::PathBuf;
 /// Build a self-contained HTML page to review a run's candidate records (or linked stations).
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// Output directory of `outpost run` (or its candidates.jsonl).
-    pub out_dir: PathBuf,
+    /// Output directory of `outpost run` (or its candidates.jsonl); not needed with --stations.
+    #[arg(required_unless_present = "stations")]
+    pub out_dir: Option<PathBuf>,
     /// Where to write the page.
     #[arg(short, long, default_value = "review.html")]
     pub output: PathBuf,
@@ -40,7 +41,11 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
             (render_stations(&stations, &opts), n, "stations")
         }
         None => {
-            let run = RunOutput::read_with(&args.out_dir, DocumentSet::ForRecords)?;
+            let dir = args
+                .out_dir
+                .as_deref()
+                .ok_or_else(|| anyhow::anyhow!("give OUT_DIR (or --stations FILE)"))?;
+            let run = RunOutput::read_with(dir, DocumentSet::ForRecords)?;
             let n = run.records.len();
             (render_records(&run, &opts), n, "records")
         }
