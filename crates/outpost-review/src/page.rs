@@ -457,6 +457,30 @@ fn doc_segments(
     Some(out)
 }
 
+/// Text of a JSON value for display: strings as they are, arrays of strings joined with `; `,
+/// anything else as compact JSON.
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(t) => t.clone(),
+        Value::Null => String::new(),
+        Value::Array(a) if a.iter().all(Value::is_string) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// At most 600 code points of `t`, with `…` when cut.
+fn clip(t: &str) -> String {
+    if t.chars().count() > 600 {
+        t.chars().take(600).chain(std::iter::once('…')).collect()
+    } else {
+        t.to_string()
+    }
+}
+
 /// A station of `stations.jsonl` as a page item.
 fn station_item(i: usize, s: &Map<String, Value>) -> Value {
     let text_of = |v: Option<&Value>, keys: &[&str]| -> Option<String> {
@@ -481,25 +505,25 @@ fn station_item(i: usize, s: &Map<String, Value>) -> Value {
         _ => None,
     };
     let city = text_of(city_obj, &["name_en", "as_written"]);
-    let fields: Vec<Value> = s
-        .iter()
-        .filter(|(k, _)| k.as_str() != "evidence")
-        .map(|(k, v)| {
-            let text = match v {
-                Value::String(t) => t.clone(),
-                Value::Null => String::new(),
-                other => {
-                    let t = other.to_string();
-                    if t.chars().count() > 600 {
-                        t.chars().take(600).chain(std::iter::once('…')).collect()
-                    } else {
-                        t
-                    }
+    let mut fields: Vec<Value> = Vec::new();
+    for (k, v) in s.iter().filter(|(k, _)| k.as_str() != "evidence") {
+        match (k.as_str(), v) {
+            ("sources", Value::Array(src)) => {
+                let ids: Vec<&str> = src
+                    .iter()
+                    .filter_map(|x| x.get("article_id").and_then(Value::as_str))
+                    .collect();
+                let text = format!("{} ({})", src.len(), ids.join(", "));
+                fields.push(json!([k, clip(&text), null]));
+            }
+            (_, Value::Object(o)) => {
+                for (sub, sv) in o {
+                    fields.push(json!([format!("{k}.{sub}"), clip(&scalar_text(sv)), null]));
                 }
-            };
-            json!([k, text, null])
-        })
-        .collect();
+            }
+            _ => fields.push(json!([k, clip(&scalar_text(v)), null])),
+        }
+    }
     let mut needles: Vec<(String, &'static str)> = Vec::new();
     if let Some(c) = city_obj
         .and_then(|c| c.get("as_written"))
@@ -688,5 +712,11 @@ mod tests {
         assert_eq!(it["city"], "Rotterdam");
         assert_eq!(it["pt"][0], 51.9);
         assert!(it["evidence"][0].to_string().contains("CITY"));
+        let fields = it["fields"].to_string();
+        assert!(
+            fields.contains(r#"["city.name_en","Rotterdam",null]"#),
+            "{fields}"
+        );
+        assert!(fields.contains(r#"["sources","1 (a)",null]"#), "{fields}");
     }
 }
