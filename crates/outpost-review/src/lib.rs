@@ -14,6 +14,8 @@
 //! * [`fixture`] builds synthetic run outputs (mixed scripts, hostile markup) for tests and the
 //!   browser test.
 
+#![warn(missing_docs)]
+
 pub mod decision;
 pub mod error;
 pub mod export;
