@@ -25,6 +25,10 @@ pub struct PageOptions {
     pub context_chars: usize,
     /// Records shown per page of the list.
     pub page_size: usize,
+    /// Leave out records below this confidence.
+    pub min_confidence: f32,
+    /// Keep at most this many records (the most confident); `None` keeps all.
+    pub limit: Option<usize>,
 }
 
 impl Default for PageOptions {
@@ -32,6 +36,8 @@ impl Default for PageOptions {
         PageOptions {
             context_chars: 120,
             page_size: 50,
+            min_confidence: 0.0,
+            limit: None,
         }
     }
 }
@@ -44,7 +50,9 @@ type Segment = (String, String);
 /// article id then key). Never fails: missing documents fall back to the evidence sentences.
 pub fn render_records(run: &RunOutput, opts: &PageOptions) -> String {
     let keys = record_keys(&run.records);
-    let mut order: Vec<usize> = (0..run.records.len()).collect();
+    let mut order: Vec<usize> = (0..run.records.len())
+        .filter(|&i| conf(run.records[i].confidence) >= f64::from(opts.min_confidence))
+        .collect();
     order.sort_by(|&a, &b| {
         let (ra, rb) = (&run.records[a], &run.records[b]);
         conf(rb.confidence)
@@ -52,6 +60,9 @@ pub fn render_records(run: &RunOutput, opts: &PageOptions) -> String {
             .then_with(|| ra.article_id.cmp(&rb.article_id))
             .then_with(|| keys[a].cmp(&keys[b]))
     });
+    if let Some(n) = opts.limit {
+        order.truncate(n);
+    }
     let indexes: BTreeMap<&str, CharIndex> = run
         .documents
         .iter()
@@ -78,7 +89,7 @@ pub fn render_records(run: &RunOutput, opts: &PageOptions) -> String {
         "items": items,
         "land": LAND.trim(),
     });
-    page(&payload, run.records.len())
+    page(&payload, order.len())
 }
 
 /// Builds the review page for linked stations (`stations.jsonl` of `outpost link`): every
@@ -655,6 +666,31 @@ mod tests {
             let key = it["key"].as_str().unwrap_or_default();
             assert!(!joined.is_empty(), "{key}");
         }
+    }
+
+    #[test]
+    fn limit_and_threshold_keep_the_most_confident_and_stable_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fx = Fixture::synthetic(30);
+        write_run(dir.path(), &fx).expect("write");
+        let run = RunOutput::read(dir.path()).expect("read");
+        let all = data_of(&render_records(&run, &PageOptions::default()));
+        let opts = PageOptions {
+            min_confidence: 0.3,
+            limit: Some(5),
+            ..PageOptions::default()
+        };
+        let some = data_of(&render_records(&run, &opts));
+        let items = some["items"].as_array().expect("items");
+        assert_eq!(items.len(), 5);
+        assert_eq!(items[..], all["items"].as_array().expect("items")[..5]);
+        let opts = PageOptions {
+            min_confidence: 0.5,
+            ..PageOptions::default()
+        };
+        let high = data_of(&render_records(&run, &opts));
+        let n = fx.records.iter().filter(|r| r.confidence >= 0.5).count();
+        assert_eq!(high["items"].as_array().map(Vec::len), Some(n));
     }
 
     #[test]

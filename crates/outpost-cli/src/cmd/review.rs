@@ -26,6 +26,12 @@ pub struct ReviewArgs {
     /// Records per page of the list.
     #[arg(long, default_value_t = 50)]
     pub page_size: usize,
+    /// Leave out records below this confidence.
+    #[arg(long, default_value_t = 0.0)]
+    pub min_confidence: f32,
+    /// Keep only the N most confident records (keeps very large runs to a page a browser opens).
+    #[arg(long)]
+    pub limit: Option<usize>,
 }
 
 /// Reads the run (or stations), writes the page atomically and prints a one-line summary to stderr.
@@ -33,12 +39,14 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
     let opts = PageOptions {
         context_chars: args.context,
         page_size: args.page_size.max(1),
+        min_confidence: args.min_confidence,
+        limit: args.limit,
     };
     let (html, n, what) = match &args.stations {
         Some(path) => {
             let stations = read_stations(path)?;
             let n = stations.len();
-            (render_stations(&stations, &opts), n, "stations")
+            (render_stations(&stations, &opts), n, "stations".to_string())
         }
         None => {
             let dir = args
@@ -46,8 +54,23 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
                 .as_deref()
                 .ok_or_else(|| anyhow::anyhow!("give OUT_DIR (or --stations FILE)"))?;
             let run = RunOutput::read_with(dir, DocumentSet::ForRecords)?;
+            let html = render_records(&run, &opts);
+            let shown = run
+                .records
+                .iter()
+                .filter(|r| r.confidence >= args.min_confidence)
+                .count()
+                .min(args.limit.unwrap_or(usize::MAX));
             let n = run.records.len();
-            (render_records(&run, &opts), n, "records")
+            (
+                html,
+                shown,
+                if shown == n {
+                    "records".to_string()
+                } else {
+                    format!("of {n} records")
+                },
+            )
         }
     };
     write_atomic(&args.output, html.as_bytes())
