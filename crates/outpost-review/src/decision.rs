@@ -258,6 +258,55 @@ pub fn apply_decisions(
     (out, unmatched)
 }
 
+/// The records accepted by `decisions`, with their corrections applied, in input order: what
+/// `outpost link` feeds into a registry. Keys are computed from `records` as
+/// [`crate::key::record_keys`] does.
+pub fn accepted_records(records: &[StationRecord], decisions: &[Decision]) -> Vec<StationRecord> {
+    let keys = crate::key::record_keys(records);
+    let (reviewed, _) = apply_decisions(records, &keys, decisions);
+    reviewed
+        .into_iter()
+        .filter(|r| r.status == ReviewStatus::Accepted)
+        .map(|r| r.record)
+        .collect()
+}
+
+/// Counts of a review, for `outpost eval`: how many records were accepted, rejected, corrected
+/// or left unreviewed, and the precision reviewers found among the records they judged.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct ReviewStats {
+    /// Records accepted (explicitly or through a correction).
+    pub accepted: usize,
+    /// Records rejected.
+    pub rejected: usize,
+    /// Records with at least one corrected field.
+    pub corrected: usize,
+    /// Records without a decision.
+    pub unreviewed: usize,
+    /// accepted / (accepted + rejected); `None` when nothing was judged.
+    pub precision: Option<f64>,
+}
+
+impl ReviewStats {
+    /// Counts `reviewed` (from [`apply_decisions`]).
+    pub fn of(reviewed: &[Reviewed]) -> Self {
+        let mut s = ReviewStats::default();
+        for r in reviewed {
+            match r.status {
+                ReviewStatus::Accepted => s.accepted += 1,
+                ReviewStatus::Rejected => s.rejected += 1,
+                ReviewStatus::Unreviewed => s.unreviewed += 1,
+            }
+            if !r.corrected.is_empty() {
+                s.corrected += 1;
+            }
+        }
+        let judged = s.accepted + s.rejected;
+        s.precision = (judged > 0).then(|| s.accepted as f64 / judged as f64);
+        s
+    }
+}
+
 /// Sets one correctable field of a record from its string value (`None`/empty clears it).
 /// Values that do not parse (validated by [`Decision::validate`]) leave the field unchanged.
 pub fn set_field(r: &mut StationRecord, field: &str, value: Option<&str>) {
@@ -449,5 +498,19 @@ mod tests {
         assert_eq!(out[2].record.people[1].name, "李明");
         assert_eq!(out[2].corrected, ["city_en", "people"]);
         assert_eq!(unmatched.len(), 1);
+        let stats = ReviewStats::of(&out);
+        assert_eq!(
+            (
+                stats.accepted,
+                stats.rejected,
+                stats.corrected,
+                stats.unreviewed
+            ),
+            (2, 1, 1, 1)
+        );
+        assert_eq!(stats.precision, Some(2.0 / 3.0));
+        let acc = accepted_records(&recs, &ds);
+        assert_eq!(acc.len(), 2);
+        assert_eq!(acc[1].people.len(), 2);
     }
 }

@@ -25,7 +25,10 @@ pub mod page;
 pub mod rundir;
 pub mod safe;
 
-pub use decision::{apply_decisions, read_decisions, Decision, ReviewStatus, Reviewed, Verdict};
+pub use decision::{
+    accepted_records, apply_decisions, read_decisions, Decision, ReviewStats, ReviewStatus,
+    Reviewed, Verdict,
+};
 pub use error::{Result, ReviewError};
 pub use export::{export, ExportOptions, ExportSummary, Format};
 pub use key::{record_keys, RecordKey};
