@@ -23,6 +23,10 @@ enum Command {
     Eval(cmd::eval::EvalArgs),
     /// Print the JSON Schema of the station record.
     Schema,
+    /// Build a self-contained HTML page to review candidate records.
+    Review(cmd::review::ReviewArgs),
+    /// Export records as JSON Lines, CSV, GeoJSON or Label Studio tasks.
+    Export(cmd::export::ExportArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -31,5 +35,7 @@ fn main() -> anyhow::Result<()> {
         Command::Run(a) => cmd::run::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::Schema => cmd::schema::run(),
+        Command::Review(args) => cmd::review::run(args),
+        Command::Export(args) => cmd::export::run(args),
     }
 }

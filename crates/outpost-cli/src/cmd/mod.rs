@@ -1,7 +1,9 @@
 //! One module per subcommand, plus the shared set-up they need.
 
 pub mod eval;
+pub mod export;
 pub mod paths;
+pub mod review;
 pub mod run;
 pub mod schema;
 pub mod setup;
