@@ -17,6 +17,9 @@ pub struct DocOutput {
     pub spans: Vec<Span>,
 }
 
+/// A language detector: text in, ISO 639-1 code (or `None`) and confidence out.
+pub type LanguageFn = dyn Fn(&str) -> (Option<String>, f32) + Send + Sync;
+
 struct NoPlaces;
 impl PlaceLookup for NoPlaces {
     fn place(&self, _id: &str) -> Option<PlaceInfo> {
@@ -29,7 +32,7 @@ pub struct PipelineBuilder {
     recognizers: Vec<Box<dyn Recognizer>>,
     places: Box<dyn PlaceLookup>,
     versions: BTreeMap<String, String>,
-    detector: Box<dyn Fn(&str) -> (Option<String>, f32) + Send + Sync>,
+    detector: Box<LanguageFn>,
 }
 
 impl PipelineBuilder {
@@ -82,7 +85,7 @@ pub struct Pipeline {
     recognizers: Vec<Box<dyn Recognizer>>,
     places: Box<dyn PlaceLookup>,
     versions: BTreeMap<String, String>,
-    detector: Box<dyn Fn(&str) -> (Option<String>, f32) + Send + Sync>,
+    detector: Box<LanguageFn>,
 }
 
 impl Pipeline {
