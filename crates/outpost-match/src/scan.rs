@@ -60,7 +60,9 @@ impl std::hash::Hasher for FxHasher {
     }
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        // Fold the well-mixed high bits into the low bits the table indexes by.
+        let h = self.0;
+        (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
     }
 }
 
@@ -134,9 +136,44 @@ struct WordTable {
     /// pattern starts with the key: "santiago" and "santiago de" for "santiago de compostela").
     /// A match can only grow through prefixes, so most words of a text cost one look-up.
     keys: FxMap<Box<str>, (u32, bool)>,
+    /// A 2^20-bit (128 KiB) filter of the first words of all keys (by length, first two and last byte), so
+    /// most words of a text are dismissed without hashing.
+    filter: Vec<u64>,
 }
 
 const NONE: u32 = u32::MAX;
+
+/// The filter slot of a word: 20 bits from its length and first, second and last bytes.
+#[inline]
+fn filter_slot(w: &[u8]) -> usize {
+    let n = w.len();
+    let (a, b, z) = (w[0] as u32, w[n.min(2) - 1] as u32, w[n - 1] as u32);
+    let h =
+        (a.wrapping_mul(0x9E37_79B1) ^ b.wrapping_mul(0x85EB_CA77) ^ z.wrapping_mul(0xC2B2_AE3D))
+            .wrapping_add((n as u32).wrapping_mul(0x27D4_EB2F));
+    (h >> 12) as usize
+}
+
+impl WordTable {
+    fn mark(&mut self, w: &str) {
+        if self.filter.is_empty() {
+            self.filter = vec![0; 1 << 14];
+        }
+        if !w.is_empty() {
+            let k = filter_slot(w.as_bytes());
+            self.filter[k >> 6] |= 1 << (k & 63);
+        }
+    }
+
+    #[inline]
+    fn maybe(&self, w: &str) -> bool {
+        if self.filter.is_empty() || w.is_empty() {
+            return false;
+        }
+        let k = filter_slot(w.as_bytes());
+        self.filter[k >> 6] & (1 << (k & 63)) != 0
+    }
+}
 
 /// The text the automaton runs over: the folded text with every character that is neither a word
 /// character nor CJK replaced by spaces (byte for byte, so offsets are unchanged), behind one
@@ -306,6 +343,7 @@ impl<T: PartialEq> DictBuilder<T> {
                 continue;
             }
             let key = word_key(p);
+            t.mark(key.split(' ').next().unwrap_or(""));
             for (j, _) in key.match_indices(' ') {
                 t.keys.entry(key[..j].into()).or_insert((NONE, true)).1 = true;
             }
@@ -483,6 +521,10 @@ impl<T> Dict<T> {
         while i < w.len() {
             let (s0, e0, _) = w[i];
             let first = &folded[s0 as usize..e0 as usize];
+            if !self.words.maybe(first) {
+                i += 1;
+                continue;
+            }
             let Some(&(p1, more)) = self.words.keys.get(first) else {
                 i += 1;
                 continue;
