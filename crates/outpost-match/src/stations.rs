@@ -87,6 +87,18 @@ const ZH_TERMS: &[(&str, &str, Kind)] = &[
     ("警务服务点", "police_service_station", Kind::Station(0.75)),
     ("警察服务中心", "police_service_centre", Kind::Station(0.7)),
     (
+        "海外警察服务中心",
+        "overseas_police_service_station",
+        Kind::Station(0.9),
+    ),
+    (
+        "海外警务服务中心",
+        "overseas_police_service_station",
+        Kind::Station(0.9),
+    ),
+    ("秘密警察局", "secret_police_station", Kind::Station(0.85)),
+    ("中国警察局", "chinese_police_station", Kind::Station(0.85)),
+    (
         "警务办事处",
         "police_office_abroad",
         Kind::Generic(0.7, 0.4),
@@ -345,6 +357,32 @@ const LATIN_TERMS: &[(&str, &str, Kind)] = &[
         "comisaria ilegal",
         "secret_police_station",
         Kind::Generic(0.8, 0.4),
+    ),
+    (
+        "comisaria encubierta",
+        "secret_police_station",
+        Kind::Generic(0.85, 0.45),
+    ),
+    (
+        "comisaria paralela",
+        "secret_police_station",
+        Kind::Generic(0.85, 0.45),
+    ),
+    (
+        "estacion secreta de policia",
+        "secret_police_station",
+        Kind::Generic(0.85, 0.45),
+    ),
+    (
+        "oficina de policia china",
+        "chinese_police_station",
+        Kind::Station(0.85),
+    ),
+    ("puesto policial", "police_station", Kind::Generic(0.6, 0.2)),
+    (
+        "delegacion policial",
+        "police_station",
+        Kind::Generic(0.6, 0.2),
     ),
     (
         "estacion de policia china",
