@@ -19,11 +19,14 @@ struct Cli {
 enum Command {
     /// Print the JSON Schema of the station record.
     Schema,
+    /// Language identification: detect, eval, build-model.
+    Langid(cmd::langid::LangidArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Schema => cmd::schema::run(),
+        Command::Langid(a) => cmd::langid::run(a),
     }
 }

@@ -1,1 +1,43 @@
-//! outpost-lang
+//! # outpost-lang
+//!
+//! Language identification for outpost: as fast as whatlang, more accurate than lingua on the
+//! project's languages, with Simplified/Traditional Chinese told apart and mixed-language documents
+//! split into segments.
+//!
+//! ```
+//! use outpost_lang::{Detector, Lang};
+//! let detector = Detector::new().unwrap();
+//! let r = detector.detect("La policía investiga una comisaría en Madrid.");
+//! assert_eq!(r.lang, Some(Lang::Es));
+//! assert_eq!(detector.detect("海外警務服務站").tag(), "zh-Hant");
+//! let a = detector.analyze("Wang Wei (王伟) dijo que la oficina de Prato no existe.");
+//! assert_eq!(a.primary.tag(), "es");
+//! assert!(a.languages.iter().any(|s| s.tag == "zh-Hans"));
+//! ```
+//!
+//! How it works: the script of the letters picks the candidate languages (Cyrillic, Arabic, hangul
+//! decide alone; kana makes Han text Japanese); among several candidates a compact character
+//! n-gram model (orders 1..=5, stupid backoff) derived from lingua's language models picks one, and
+//! its posterior, with a softmax temperature fitted on training text, is the confidence. Chinese
+//! results carry `zh-Hans`/`zh-Hant` from OpenCC's variant characters.
+
+pub mod detector;
+pub mod error;
+pub mod hanzi;
+pub mod lang;
+pub mod ngram;
+pub mod script;
+pub mod segment;
+pub mod text;
+#[cfg(feature = "compare")]
+pub mod train;
+
+pub use detector::{Detection, Detector, DetectorBuilder};
+pub use error::LangError;
+pub use hanzi::{HanVariants, ZhVariant};
+pub use lang::Lang;
+pub use script::Script;
+pub use segment::{Analysis, LanguageShare, Segment};
+#[cfg(feature = "compare")]
+pub mod compare;
+pub mod eval;
