@@ -111,7 +111,15 @@ impl DetectorBuilder {
         if self.langs.is_empty() {
             return Err(LangError::NoLanguages);
         }
-        let model = NgramModel::from_bytes(include_bytes!("../../../models/langid-ngrams.bin"))?;
+        self.build_with_model(include_bytes!("../../../models/langid-ngrams.bin"))
+    }
+
+    /// Builds with another n-gram table (the model builder uses it while fitting calibration).
+    pub fn build_with_model(self, model_bytes: &[u8]) -> Result<Detector, LangError> {
+        if self.langs.is_empty() {
+            return Err(LangError::NoLanguages);
+        }
+        let model = NgramModel::from_bytes(model_bytes)?;
         let variants = HanVariants::shipped()?;
         Ok(Detector {
             langs: self.langs,
@@ -232,7 +240,15 @@ impl Detector {
         det
     }
 
-    fn score(&self, w: &Words, list: &[&Word], cands: &[Lang], script: Script) -> Detection {
+    /// Raw log-likelihood per scored candidate (with the kana prior) and the number of scored
+    /// characters.
+    fn raw_scores(
+        &self,
+        w: &Words,
+        list: &[&Word],
+        cands: &[Lang],
+        script: Script,
+    ) -> (Vec<(Lang, f32)>, usize) {
         let mut scores = Scores::new();
         let mut buf: Vec<char> = Vec::new();
         for x in list {
@@ -246,25 +262,38 @@ impl Detector {
                     .score_word(letters, cands, LATIN_ORDER, &mut scores);
             }
         }
-        let scored: Vec<Lang> = cands
-            .iter()
-            .copied()
-            .filter(|l| self.model.has(*l))
-            .collect();
-        let t = self.model.temperature().max(1e-3);
-        let max = scored
-            .iter()
-            .map(|l| scores.log_prob[l.index()])
-            .fold(f32::NEG_INFINITY, f32::max);
-        let mut post: Vec<(Lang, f32)> = scored
-            .iter()
-            .map(|l| (*l, ((scores.log_prob[l.index()] - max) / t).exp()))
-            .collect();
-        let z: f32 = post.iter().map(|p| p.1).sum();
-        for p in &mut post {
-            p.1 /= z;
+        if script == Script::Han && cands.contains(&Lang::Ja) {
+            // Japanese text almost always has kana: without any, Japanese needs more evidence.
+            let han = list.iter().filter(|x| x.script == Script::Han).count();
+            let kana = list.len() - han;
+            if kana == 0 {
+                scores.log_prob[Lang::Ja.index()] += no_kana_log_prior(han);
+            }
         }
-        post.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let raw = cands
+            .iter()
+            .filter(|l| self.model.has(**l))
+            .map(|l| (*l, scores.log_prob[l.index()]))
+            .collect();
+        (raw, scores.chars)
+    }
+
+    /// Raw scores of a text's dominant-script letters, for fitting the calibration; `None` when
+    /// fewer than two languages compete.
+    #[cfg(feature = "compare")]
+    pub(crate) fn calibration_scores(&self, text: &str) -> Option<(Vec<(Lang, f32)>, usize)> {
+        let w = words(text);
+        let script = w.words.first()?.script;
+        let script = if script == Script::Kana { Script::Han } else { script };
+        let list: Vec<&Word> = w.words.iter().filter(|x| group(x.script) == group(script)).collect();
+        let cands: Vec<Lang> = self.langs.iter().copied().filter(|l| l.writes(script)).collect();
+        let (raw, n) = self.raw_scores(&w, &list, &cands, script);
+        (raw.len() > 1).then_some((raw, n))
+    }
+
+    fn score(&self, w: &Words, list: &[&Word], cands: &[Lang], script: Script) -> Detection {
+        let (raw, chars) = self.raw_scores(w, list, cands, script);
+        let mut post = posterior(&raw, chars, self.model.calibration());
         post.truncate(3);
         Detection {
             lang: None,
@@ -275,6 +304,26 @@ impl Detector {
             candidates: post,
         }
     }
+}
+
+/// Softmax of raw log-likelihoods with temperature `t0 * chars^alpha`, best first.
+pub(crate) fn posterior(raw: &[(Lang, f32)], chars: usize, calibration: [f32; 2]) -> Vec<(Lang, f32)> {
+    let [t0, alpha] = calibration;
+    let t = (t0 * (chars.max(1) as f32).powf(alpha)).max(1e-3);
+    let max = raw.iter().map(|p| p.1).fold(f32::NEG_INFINITY, f32::max);
+    let mut post: Vec<(Lang, f32)> = raw.iter().map(|(l, s)| (*l, ((s - max) / t).exp())).collect();
+    let z: f32 = post.iter().map(|p| p.1).sum();
+    for p in &mut post {
+        p.1 /= z;
+    }
+    post.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    post
+}
+
+/// Log probability that a Japanese text of `han` letters has no kana at all: kanji are about 40%
+/// of the letters of Japanese prose, floored at 5% (headlines and names are often all kanji).
+fn no_kana_log_prior(han: usize) -> f32 {
+    0.4f32.powi(han.min(16) as i32).max(0.05).ln()
 }
 
 /// Script groups: Han and kana share one.

@@ -5,13 +5,14 @@
 //! [`crate::train`]); this module only loads and scores it, so the default build needs no lingua.
 //!
 //! File format (little endian): magic `OPNGRAM1`, `u8` column count, that many 2-byte ISO codes,
-//! `u8` max order, `f32` temperature, `u32` entry count, then per entry a `u64` n-gram hash, a `u32`
+//! `u8` max order, two `f32` calibration constants (temperature `t0` and
+//! exponent `alpha`: posteriors use `T = t0 * chars^alpha`), `u32` entry count, then per entry a `u64` n-gram hash, a `u32`
 //! column mask and one quantised log-probability byte per set bit.
 
 use crate::error::LangError;
 use crate::lang::Lang;
 
-const MAGIC: &[u8; 8] = b"OPNGRAM1";
+const MAGIC: &[u8; 8] = b"OPNGRAM2";
 /// Log-probability quantisation: `ln p = (q - 255) / QSCALE` for `q` in 1..=255 (0 = absent).
 const QSCALE: f32 = 16.0;
 /// Penalty for each backoff step (stupid backoff, ln 0.4).
@@ -61,7 +62,7 @@ pub struct Entry {
 
 /// Serialises a model (used by the model builder). `entries[i].values` must have one byte per
 /// language in `langs`.
-pub fn write_model(langs: &[Lang], max_order: u8, temperature: f32, entries: &[Entry]) -> Vec<u8> {
+pub fn write_model(langs: &[Lang], max_order: u8, calibration: [f32; 2], entries: &[Entry]) -> Vec<u8> {
     let mut out = Vec::with_capacity(16 + entries.len() * 16);
     out.extend_from_slice(MAGIC);
     out.push(langs.len() as u8);
@@ -69,9 +70,14 @@ pub fn write_model(langs: &[Lang], max_order: u8, temperature: f32, entries: &[E
         out.extend_from_slice(l.code().as_bytes());
     }
     out.push(max_order);
-    out.extend_from_slice(&temperature.to_le_bytes());
+    out.extend_from_slice(&calibration[0].to_le_bytes());
+    out.extend_from_slice(&calibration[1].to_le_bytes());
     out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
-    for e in entries {
+    // Entries in table-slot order, so that loading fills the table front to back.
+    let mask = capacity(entries.len()) - 1;
+    let mut order: Vec<&Entry> = entries.iter().collect();
+    order.sort_by_key(|e| ((e.hash as usize) & mask, e.hash));
+    for e in order {
         out.extend_from_slice(&e.hash.to_le_bytes());
         let mut mask = 0u32;
         for (i, &v) in e.values.iter().enumerate() {
@@ -85,6 +91,26 @@ pub fn write_model(langs: &[Lang], max_order: u8, temperature: f32, entries: &[E
     out
 }
 
+/// Table slots for `n` entries (load factor at most 3/4).
+fn capacity(n: usize) -> usize {
+    (n * 4 / 3 + 1).next_power_of_two().max(16)
+}
+
+/// Overwrites the calibration constants in serialised model bytes; [`LangError::Model`] when the
+/// bytes are not a model.
+pub fn patch_calibration(bytes: &mut [u8], calibration: [f32; 2]) -> Result<(), LangError> {
+    if bytes.len() < 9 || &bytes[..8] != MAGIC {
+        return Err(LangError::Model("n-gram model: bad magic".into()));
+    }
+    let at = 8 + 1 + 2 * bytes[8] as usize + 1;
+    let dst = bytes
+        .get_mut(at..at + 8)
+        .ok_or_else(|| LangError::Model("n-gram model: truncated header".into()))?;
+    dst[..4].copy_from_slice(&calibration[0].to_le_bytes());
+    dst[4..].copy_from_slice(&calibration[1].to_le_bytes());
+    Ok(())
+}
+
 /// A loaded n-gram model: an open-addressing table from n-gram hash to one byte per language.
 #[derive(Debug, Clone)]
 pub struct NgramModel {
@@ -92,7 +118,7 @@ pub struct NgramModel {
     col_of: [Option<u8>; 18],
     ncols: usize,
     max_order: usize,
-    temperature: f32,
+    calibration: [f32; 2],
     keys: Vec<u64>,
     rows: Vec<u8>,
     mask: usize,
@@ -127,14 +153,10 @@ impl NgramModel {
             col_of[lang.index()] = Some(i as u8);
         }
         let max_order = r.u8().ok_or_else(|| bad("truncated header"))? as usize;
-        let temperature = f32::from_le_bytes(
-            r.take(4)
-                .ok_or_else(|| bad("truncated header"))?
-                .try_into()
-                .map_err(|_| bad("truncated header"))?,
-        );
+        let t0 = r.f32().ok_or_else(|| bad("truncated header"))?;
+        let alpha = r.f32().ok_or_else(|| bad("truncated header"))?;
         let n = r.u32().ok_or_else(|| bad("truncated header"))? as usize;
-        let cap = (n * 2).next_power_of_two().max(16);
+        let cap = capacity(n);
         let mut keys = vec![0u64; cap];
         let mut rows = vec![0u8; cap * ncols];
         let mask = cap - 1;
@@ -146,17 +168,24 @@ impl NgramModel {
                 slot = (slot + 1) & mask;
             }
             keys[slot] = h;
-            for c in 0..ncols {
-                if m & (1 << c) != 0 {
-                    rows[slot * ncols + c] = r.u8().ok_or_else(|| bad("truncated entry"))?;
-                }
+            if m >> ncols != 0 {
+                return Err(bad("column mask out of range"));
+            }
+            let vals = r
+                .take(m.count_ones() as usize)
+                .ok_or_else(|| bad("truncated entry"))?;
+            let row = &mut rows[slot * ncols..(slot + 1) * ncols];
+            let mut bits = m;
+            for &v in vals {
+                row[bits.trailing_zeros() as usize] = v;
+                bits &= bits - 1;
             }
         }
         Ok(Self {
             col_of,
             ncols,
             max_order,
-            temperature,
+            calibration: [t0, alpha],
             keys,
             rows,
             mask,
@@ -173,9 +202,15 @@ impl NgramModel {
         self.max_order
     }
 
-    /// Softmax temperature fitted when the model was built (per scored character).
-    pub fn temperature(&self) -> f32 {
-        self.temperature
+    /// Calibration `[t0, alpha]` fitted when the model was built: the softmax temperature for a
+    /// text of `n` scored characters is `t0 * n^alpha`.
+    pub fn calibration(&self) -> [f32; 2] {
+        self.calibration
+    }
+
+    /// Replaces the calibration (used while fitting it).
+    pub fn set_calibration(&mut self, calibration: [f32; 2]) {
+        self.calibration = calibration;
     }
 
     /// Number of bytes the table occupies in memory.
@@ -265,6 +300,9 @@ impl<'a> Reader<'a> {
             .and_then(|s| s.try_into().ok())
             .map(u32::from_le_bytes)
     }
+    fn f32(&mut self) -> Option<f32> {
+        self.take(4).and_then(|s| s.try_into().ok()).map(f32::from_le_bytes)
+    }
     fn u64(&mut self) -> Option<u64> {
         self.take(8)
             .and_then(|s| s.try_into().ok())
@@ -296,7 +334,7 @@ mod tests {
                 values: vec![quantise(es), quantise(pt)],
             });
         }
-        let bytes = write_model(&langs, 3, 0.5, &entries);
+        let bytes = write_model(&langs, 3, [0.5, 0.0], &entries);
         let m = NgramModel::from_bytes(&bytes).unwrap();
         assert!(m.has(Lang::Es) && !m.has(Lang::En));
         let mut s = Scores::new();
@@ -313,7 +351,7 @@ mod tests {
         let bytes = write_model(
             &[Lang::En],
             1,
-            1.0,
+            [1.0, 0.0],
             &[Entry {
                 hash: 7,
                 values: vec![200],
@@ -321,5 +359,8 @@ mod tests {
         );
         assert!(NgramModel::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         assert!(NgramModel::from_bytes(b"nonsense").is_err());
+        let mut bytes = bytes;
+        patch_calibration(&mut bytes, [2.0, 0.5]).unwrap();
+        assert_eq!(NgramModel::from_bytes(&bytes).unwrap().calibration(), [2.0, 0.5]);
     }
 }

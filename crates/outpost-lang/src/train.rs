@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// How many n-grams of each order (1..=5) to keep per language, by joint frequency.
-pub const DEFAULT_LIMITS: [usize; 5] = [usize::MAX, 4_000, 16_000, 16_000, 12_000];
+pub const DEFAULT_LIMITS: [usize; 5] = [usize::MAX, usize::MAX, usize::MAX, 24_000, 24_000];
 
 /// The languages whose n-grams the table holds: those that share a script with another language
 /// (the others are told apart by script alone).
@@ -218,5 +218,101 @@ pub fn build_table(
             values,
         })
         .collect();
-    Ok((write_model(langs, 5, 1.0, &entries), stats))
+    Ok((write_model(langs, 5, [1.0, 0.0], &entries), stats))
+}
+
+/// Sentences of a CoNLL file (`token<TAB>tag`, blank line between sentences), tokens joined with
+/// `join`.
+pub fn conll_sentences(path: &Path, join: &str) -> Result<Vec<String>, LangError> {
+    let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e))?;
+    let mut out = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    for line in text.lines().chain(std::iter::once("")) {
+        if line.trim().is_empty() {
+            if !cur.is_empty() {
+                out.push(cur.join(join));
+                cur.clear();
+            }
+        } else {
+            cur.push(line.split('\t').next().unwrap_or(""));
+        }
+    }
+    Ok(out)
+}
+
+/// Calibration texts from the NER **train** splits under `ner` (never the language-ID test data):
+/// Spanish (wikiann_es, conll2002_es), English (wikiann_en, conll2003_en) and Chinese
+/// (cluener2020), cut into snippets of 1, 2 and 4 words (Chinese: 1, 2 and 8 characters) and whole
+/// sentences, so that the confidence is calibrated for short and long texts alike.
+pub fn calibration_cases(ner: &Path) -> Result<Vec<(Lang, String)>, LangError> {
+    let sources = [
+        (Lang::Es, "wikiann_es", " "),
+        (Lang::Es, "conll2002_es", " "),
+        (Lang::En, "wikiann_en", " "),
+        (Lang::En, "conll2003_en", " "),
+        (Lang::Zh, "cluener2020", ""),
+    ];
+    let mut out = Vec::new();
+    for (lang, dir, join) in sources {
+        let sents = conll_sentences(&ner.join(dir).join("train.conll"), join)?;
+        for (k, s) in sents.iter().step_by(7).take(1500).enumerate() {
+            if lang == Lang::Zh {
+                let chars: Vec<char> = s.chars().collect();
+                for n in [1usize, 2, 8] {
+                    if chars.len() >= n {
+                        let at = (k * 31) % (chars.len() + 1 - n);
+                        out.push((lang, chars[at..at + n].iter().collect()));
+                    }
+                }
+            } else {
+                let words: Vec<&str> = s
+                    .split(' ')
+                    .filter(|w| w.chars().any(char::is_alphabetic))
+                    .collect();
+                for n in [1usize, 2, 4] {
+                    if words.len() >= n {
+                        let at = (k * 31) % (words.len() + 1 - n);
+                        out.push((lang, words[at..at + n].join(" ")));
+                    }
+                }
+            }
+            out.push((lang, s.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// Fits the calibration `[t0, alpha]` (softmax temperature `t0 * chars^alpha`) by minimising the
+/// mean negative log-likelihood of the true language over `cases`, on a grid. Returns the constants
+/// and the mean NLL at `[1, 0]` and at the optimum.
+pub fn fit_calibration(
+    det: &crate::Detector,
+    cases: &[(Lang, String)],
+) -> ([f32; 2], f64, f64) {
+    let scored: Vec<(Lang, Vec<(Lang, f32)>, usize)> = cases
+        .iter()
+        .filter_map(|(l, t)| det.calibration_scores(t).map(|(raw, n)| (*l, raw, n)))
+        .collect();
+    let nll = |c: [f32; 2]| -> f64 {
+        let mut sum = 0.0;
+        for (l, raw, n) in &scored {
+            let post = crate::detector::posterior(raw, *n, c);
+            let p = post.iter().find(|p| p.0 == *l).map(|p| p.1).unwrap_or(0.0);
+            sum -= (p.max(1e-6) as f64).ln();
+        }
+        sum / scored.len().max(1) as f64
+    };
+    let base = nll([1.0, 0.0]);
+    let mut best = ([1.0, 0.0], base);
+    for ai in 0..=10 {
+        let alpha = ai as f32 * 0.1;
+        for ti in 0..=40 {
+            let t0 = 0.25 * 1.12f32.powi(ti);
+            let v = nll([t0, alpha]);
+            if v < best.1 {
+                best = ([t0, alpha], v);
+            }
+        }
+    }
+    (best.0, base, best.1)
 }
