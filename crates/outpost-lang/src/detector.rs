@@ -284,9 +284,22 @@ impl Detector {
     pub(crate) fn calibration_scores(&self, text: &str) -> Option<(Vec<(Lang, f32)>, usize)> {
         let w = words(text);
         let script = w.words.first()?.script;
-        let script = if script == Script::Kana { Script::Han } else { script };
-        let list: Vec<&Word> = w.words.iter().filter(|x| group(x.script) == group(script)).collect();
-        let cands: Vec<Lang> = self.langs.iter().copied().filter(|l| l.writes(script)).collect();
+        let script = if script == Script::Kana {
+            Script::Han
+        } else {
+            script
+        };
+        let list: Vec<&Word> = w
+            .words
+            .iter()
+            .filter(|x| group(x.script) == group(script))
+            .collect();
+        let cands: Vec<Lang> = self
+            .langs
+            .iter()
+            .copied()
+            .filter(|l| l.writes(script))
+            .collect();
         let (raw, n) = self.raw_scores(&w, &list, &cands, script);
         (raw.len() > 1).then_some((raw, n))
     }
@@ -307,11 +320,18 @@ impl Detector {
 }
 
 /// Softmax of raw log-likelihoods with temperature `t0 * chars^alpha`, best first.
-pub(crate) fn posterior(raw: &[(Lang, f32)], chars: usize, calibration: [f32; 2]) -> Vec<(Lang, f32)> {
+pub(crate) fn posterior(
+    raw: &[(Lang, f32)],
+    chars: usize,
+    calibration: [f32; 2],
+) -> Vec<(Lang, f32)> {
     let [t0, alpha] = calibration;
     let t = (t0 * (chars.max(1) as f32).powf(alpha)).max(1e-3);
     let max = raw.iter().map(|p| p.1).fold(f32::NEG_INFINITY, f32::max);
-    let mut post: Vec<(Lang, f32)> = raw.iter().map(|(l, s)| (*l, ((s - max) / t).exp())).collect();
+    let mut post: Vec<(Lang, f32)> = raw
+        .iter()
+        .map(|(l, s)| (*l, ((s - max) / t).exp()))
+        .collect();
     let z: f32 = post.iter().map(|p| p.1).sum();
     for p in &mut post {
         p.1 /= z;

@@ -18,6 +18,11 @@ pub trait TextDetector {
     fn name(&self) -> &str;
     /// The tag of the most likely language (`und` when the detector gives none).
     fn detect_tag(&self, text: &str) -> String;
+    /// The tag and the detector's confidence in it, where it gives one (used for calibration
+    /// figures; `None` when it has none).
+    fn detect_with_confidence(&self, text: &str) -> (String, Option<f32>) {
+        (self.detect_tag(text), None)
+    }
     /// True when the detector tells `zh-Hans` from `zh-Hant`; otherwise Chinese is scored as `zh`.
     fn variant_aware(&self) -> bool {
         false
@@ -35,6 +40,10 @@ impl TextDetector for Detector {
     }
     fn detect_tag(&self, text: &str) -> String {
         self.detect(text).best_tag()
+    }
+    fn detect_with_confidence(&self, text: &str) -> (String, Option<f32>) {
+        let r = self.detect(text);
+        (r.best_tag(), Some(r.confidence))
     }
     fn variant_aware(&self) -> bool {
         true
@@ -63,6 +72,17 @@ impl Whatlang {
 impl TextDetector for Whatlang {
     fn name(&self) -> &str {
         "whatlang"
+    }
+    fn detect_with_confidence(&self, text: &str) -> (String, Option<f32>) {
+        match self.0.detect(text) {
+            Some(info) => (
+                Lang::from_whatlang(info.lang())
+                    .map(|l| l.code().to_string())
+                    .unwrap_or_else(|| "und".into()),
+                Some(info.confidence() as f32),
+            ),
+            None => ("und".into(), None),
+        }
     }
     fn detect_tag(&self, text: &str) -> String {
         self.0
@@ -386,6 +406,11 @@ pub struct EvalResult {
     pub unknown_rate: f64,
     /// Whether `zh-Hans`/`zh-Hant` were required (only for variant-aware detectors).
     pub variant_aware: bool,
+    /// Expected calibration error of the confidence (10 equal-width bins; `null` when the detector
+    /// gives no confidence): the mean gap between confidence and accuracy, weighted by bin size.
+    pub ece: Option<f64>,
+    /// Mean confidence (`null` when the detector gives none).
+    pub mean_confidence: Option<f64>,
     /// Code-switched sets: share of inserted minority spans covered at least half by a segment of
     /// the right language (`null` when the detector cannot segment or the set has none).
     pub segment_recall: Option<f64>,
@@ -401,14 +426,26 @@ pub fn evaluate(det: &dyn TextDetector, granularity: &str, cases: &[Case]) -> Ev
     let t0 = Instant::now();
     let got: Vec<String> = cases.iter().map(|c| det.detect_tag(&c.text)).collect();
     let seconds = t0.elapsed().as_secs_f64();
+    // Confidence in a second, untimed pass.
+    let conf: Vec<Option<f32>> = cases
+        .iter()
+        .map(|c| det.detect_with_confidence(&c.text).1)
+        .collect();
     let mut per: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut unknown = 0;
-    for (c, g) in cases.iter().zip(&got) {
+    let mut bins = [(0f64, 0f64, 0usize); 10];
+    for ((c, g), p) in cases.iter().zip(&got).zip(&conf) {
         let ok = if aware {
             *g == c.expected
         } else {
             base(g) == base(&c.expected)
         };
+        if let Some(p) = p {
+            let b = ((p.clamp(0.0, 1.0) * 10.0) as usize).min(9);
+            bins[b].0 += *p as f64;
+            bins[b].1 += ok as u8 as f64;
+            bins[b].2 += 1;
+        }
         if g == "und" {
             unknown += 1;
         }
@@ -450,7 +487,17 @@ pub fn evaluate(det: &dyn TextDetector, granularity: &str, cases: &[Case]) -> Ev
             segment_recall = Some(hit as f64 / total.max(1) as f64);
         }
     }
+    let n_conf: usize = bins.iter().map(|b| b.2).sum();
+    let (ece, mean_confidence) = if n_conf == 0 {
+        (None, None)
+    } else {
+        let ece = bins.iter().map(|b| (b.0 - b.1).abs()).sum::<f64>() / n_conf as f64;
+        let mean = bins.iter().map(|b| b.0).sum::<f64>() / n_conf as f64;
+        (Some(ece), Some(mean))
+    };
     EvalResult {
+        ece,
+        mean_confidence,
         detector: det.name().to_string(),
         granularity: granularity.to_string(),
         mean_accuracy: mean,

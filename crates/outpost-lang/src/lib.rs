@@ -10,7 +10,7 @@
 //! let r = detector.detect("La policía investiga una comisaría en Madrid.");
 //! assert_eq!(r.lang, Some(Lang::Es));
 //! assert_eq!(detector.detect("海外警務服務站").tag(), "zh-Hant");
-//! let a = detector.analyze("Wang Wei (王伟) dijo que la oficina de Prato no existe.");
+//! let a = detector.analyze("El empresario Wang Wei (王伟) dijo que la asociación de Prato no es una comisaría.");
 //! assert_eq!(a.primary.tag(), "es");
 //! assert!(a.languages.iter().any(|s| s.tag == "zh-Hans"));
 //! ```

@@ -62,7 +62,12 @@ pub struct Entry {
 
 /// Serialises a model (used by the model builder). `entries[i].values` must have one byte per
 /// language in `langs`.
-pub fn write_model(langs: &[Lang], max_order: u8, calibration: [f32; 2], entries: &[Entry]) -> Vec<u8> {
+pub fn write_model(
+    langs: &[Lang],
+    max_order: u8,
+    calibration: [f32; 2],
+    entries: &[Entry],
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(16 + entries.len() * 16);
     out.extend_from_slice(MAGIC);
     out.push(langs.len() as u8);
@@ -301,7 +306,9 @@ impl<'a> Reader<'a> {
             .map(u32::from_le_bytes)
     }
     fn f32(&mut self) -> Option<f32> {
-        self.take(4).and_then(|s| s.try_into().ok()).map(f32::from_le_bytes)
+        self.take(4)
+            .and_then(|s| s.try_into().ok())
+            .map(f32::from_le_bytes)
     }
     fn u64(&mut self) -> Option<u64> {
         self.take(8)
@@ -361,6 +368,9 @@ mod tests {
         assert!(NgramModel::from_bytes(b"nonsense").is_err());
         let mut bytes = bytes;
         patch_calibration(&mut bytes, [2.0, 0.5]).unwrap();
-        assert_eq!(NgramModel::from_bytes(&bytes).unwrap().calibration(), [2.0, 0.5]);
+        assert_eq!(
+            NgramModel::from_bytes(&bytes).unwrap().calibration(),
+            [2.0, 0.5]
+        );
     }
 }

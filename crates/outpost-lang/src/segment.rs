@@ -222,7 +222,7 @@ mod tests {
     #[test]
     fn finds_the_minority_language_with_offsets() {
         let d = Detector::new().unwrap();
-        let text = "The mayor said: «La oficina de Prato no tiene ningún permiso para operar en la ciudad». He then left the meeting early.";
+        let text = "The mayor said: «La oficina de Prato no tiene ningún permiso para operar en la ciudad». He then left the meeting early, and the city council has not answered any of the questions we sent about the office since then.";
         let a = d.analyze(text);
         assert_eq!(a.primary.tag(), "en");
         let es = a

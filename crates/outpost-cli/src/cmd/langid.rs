@@ -307,13 +307,14 @@ fn run_eval(
             .map(|(k, v)| format!("{k}={:.1}", v * 100.0))
             .collect();
         println!(
-            "{:<12} mean={:.2}% {:>10.0} texts/s build={:.0}ms rss+={}MiB unknown={:.1}%{} | {}",
+            "{:<12} mean={:.2}% {:>10.0} texts/s build={:.0}ms rss+={}MiB unknown={:.1}% ece={}{} | {}",
             r.detector,
             r.mean_accuracy * 100.0,
             r.texts_per_second,
             build_ms,
             rss.map(|x| x.to_string()).unwrap_or_else(|| "?".into()),
             r.unknown_rate * 100.0,
+            r.ece.map(|e| format!("{e:.3}")).unwrap_or_else(|| "-".into()),
             r.segment_recall
                 .map(|s| format!(" segment_recall={:.1}%", s * 100.0))
                 .unwrap_or_default(),
