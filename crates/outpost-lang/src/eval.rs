@@ -414,6 +414,11 @@ pub struct EvalResult {
     /// Code-switched sets: share of inserted minority spans covered at least half by a segment of
     /// the right language (`null` when the detector cannot segment or the set has none).
     pub segment_recall: Option<f64>,
+    /// Code-switched sets: [`EvalResult::segment_recall`] per minority language.
+    pub segment_recall_per_language: BTreeMap<String, f64>,
+    /// Code-switched sets: share of minority spans at least half covered by segments *not* in the
+    /// document's language (found as foreign, whatever language or `und` they got).
+    pub segment_separation: Option<f64>,
 }
 
 fn base(tag: &str) -> &str {
@@ -464,27 +469,41 @@ pub fn evaluate(det: &dyn TextDetector, granularity: &str, cases: &[Case]) -> Ev
     };
     let with_minority: Vec<&Case> = cases.iter().filter(|c| !c.minority.is_empty()).collect();
     let mut segment_recall = None;
+    let mut segment_separation = None;
+    let mut segment_recall_per_language = BTreeMap::new();
     if !with_minority.is_empty() {
         let mut hit = 0usize;
+        let mut separated = 0usize;
         let mut total = 0usize;
+        let mut per_code: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         let mut any = false;
         for c in with_minority {
             let segs = det.segments(&c.text);
             any |= !segs.is_empty();
             for (s, e, code) in &c.minority {
                 total += 1;
-                let covered: usize = segs
+                let overlap = |g: &(usize, usize, String)| g.1.min(*e).saturating_sub(g.0.max(*s));
+                let covered: usize = segs.iter().filter(|g| base(&g.2) == code).map(overlap).sum();
+                let foreign: usize = segs
                     .iter()
-                    .filter(|g| base(&g.2) == code)
-                    .map(|g| g.1.min(*e).saturating_sub(g.0.max(*s)))
+                    .filter(|g| base(&g.2) != base(&c.expected))
+                    .map(overlap)
                     .sum();
-                if covered * 2 >= e - s {
-                    hit += 1;
-                }
+                let ok = covered * 2 >= e - s;
+                hit += ok as usize;
+                separated += (foreign * 2 >= e - s) as usize;
+                let pc = per_code.entry(code.clone()).or_default();
+                pc.0 += ok as usize;
+                pc.1 += 1;
             }
         }
         if any {
             segment_recall = Some(hit as f64 / total.max(1) as f64);
+            segment_separation = Some(separated as f64 / total.max(1) as f64);
+            segment_recall_per_language = per_code
+                .into_iter()
+                .map(|(k, (h, n))| (k, h as f64 / n.max(1) as f64))
+                .collect();
         }
     }
     let n_conf: usize = bins.iter().map(|b| b.2).sum();
@@ -508,6 +527,8 @@ pub fn evaluate(det: &dyn TextDetector, granularity: &str, cases: &[Case]) -> Ev
         unknown_rate: unknown as f64 / cases.len().max(1) as f64,
         variant_aware: aware,
         segment_recall,
+        segment_recall_per_language,
+        segment_separation,
     }
 }
 

@@ -158,10 +158,8 @@ impl Detector {
                     b += 1;
                 }
                 let d = self.detect_words(&w, &w.words[pieces[a].0..pieces[b - 1].1]);
-                for k in a..b {
-                    if det[k].is_none() {
-                        det[k] = Some(d.clone());
-                    }
+                for slot in det[a..b].iter_mut().filter(|s| s.is_none()) {
+                    *slot = Some(d.clone());
                 }
                 continue;
             }

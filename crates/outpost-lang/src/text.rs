@@ -48,14 +48,12 @@ fn url_mask(chars: &[char]) -> Vec<bool> {
     let mut mask = vec![false; chars.len()];
     let n = chars.len();
     let starts_with = |i: usize, p: &str| {
-        let mut k = i;
-        for pc in p.chars() {
-            if k >= n || chars[k].to_ascii_lowercase() != pc {
-                return false;
-            }
-            k += 1;
-        }
-        true
+        let len = p.chars().count();
+        i + len <= n
+            && chars[i..i + len]
+                .iter()
+                .zip(p.chars())
+                .all(|(c, pc)| c.to_ascii_lowercase() == pc)
     };
     let mut i = 0;
     while i < n {

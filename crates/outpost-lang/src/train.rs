@@ -282,11 +282,14 @@ pub fn calibration_cases(ner: &Path) -> Result<Vec<(Lang, String)>, LangError> {
     Ok(out)
 }
 
+/// A calibration case scored: true language, raw scores, scored characters.
+type Scored = (Lang, Vec<(Lang, f32)>, usize);
+
 /// Fits the calibration `[t0, alpha]` (softmax temperature `t0 * chars^alpha`) by minimising the
 /// mean negative log-likelihood of the true language over `cases`, on a grid. Returns the constants
 /// and the mean NLL at `[1, 0]` and at the optimum.
 pub fn fit_calibration(det: &crate::Detector, cases: &[(Lang, String)]) -> ([f32; 2], f64, f64) {
-    let scored: Vec<(Lang, Vec<(Lang, f32)>, usize)> = cases
+    let scored: Vec<Scored> = cases
         .iter()
         .filter_map(|(l, t)| det.calibration_scores(t).map(|(raw, n)| (*l, raw, n)))
         .collect();

@@ -316,7 +316,12 @@ fn run_eval(
             r.unknown_rate * 100.0,
             r.ece.map(|e| format!("{e:.3}")).unwrap_or_else(|| "-".into()),
             r.segment_recall
-                .map(|s| format!(" segment_recall={:.1}%", s * 100.0))
+                .map(|s| format!(
+                    " segment_recall={:.1}% {:?} separated={:.1}%",
+                    s * 100.0,
+                    r.segment_recall_per_language,
+                    r.segment_separation.unwrap_or(0.0) * 100.0
+                ))
                 .unwrap_or_default(),
             langs.join(" ")
         );
