@@ -106,12 +106,13 @@ pub struct Case {
 }
 
 /// The granularities `eval` knows: the three shared ones and the generated sets.
-pub const GRANULARITIES: [&str; 6] = [
+pub const GRANULARITIES: [&str; 7] = [
     "sentences",
     "word-pairs",
     "single-words",
     "zh-hant",
     "ja-kanji",
+    "ja-kanji-only",
     "code-switched",
 ];
 
@@ -152,8 +153,9 @@ pub fn load_shared(data: &Path, granularity: &str, langs: &[Lang]) -> Result<Vec
 }
 
 /// Kanji-heavy Japanese: the Japanese sentences in which Han characters are at least half of the
-/// Han+kana letters, each also with its kana removed (headline-style, the hardest case).
-pub fn ja_kanji(data: &Path) -> Result<Vec<Case>, LangError> {
+/// Han+kana letters. With `strip_kana`, the same sentences with their kana removed (headline-style
+/// all-kanji text, the hardest case: only the characters themselves tell it from Chinese).
+pub fn ja_kanji(data: &Path, strip_kana: bool) -> Result<Vec<Case>, LangError> {
     let mut out = Vec::new();
     for text in read_lines(&data.join("sentences").join("ja.txt"))? {
         let han = text
@@ -165,18 +167,16 @@ pub fn ja_kanji(data: &Path) -> Result<Vec<Case>, LangError> {
             .filter(|&c| Script::of(c) == Some(Script::Kana))
             .count();
         if han > 0 && han * 2 >= han + kana {
-            let stripped: String = text
-                .chars()
-                .filter(|&c| Script::of(c) != Some(Script::Kana))
-                .collect();
+            let text = if strip_kana {
+                text.chars()
+                    .filter(|&c| Script::of(c) != Some(Script::Kana))
+                    .collect()
+            } else {
+                text
+            };
             out.push(Case {
                 expected: "ja".into(),
                 text,
-                minority: Vec::new(),
-            });
-            out.push(Case {
-                expected: "ja".into(),
-                text: stripped,
                 minority: Vec::new(),
             });
         }
@@ -483,7 +483,11 @@ pub fn evaluate(det: &dyn TextDetector, granularity: &str, cases: &[Case]) -> Ev
             for (s, e, code) in &c.minority {
                 total += 1;
                 let overlap = |g: &(usize, usize, String)| g.1.min(*e).saturating_sub(g.0.max(*s));
-                let covered: usize = segs.iter().filter(|g| base(&g.2) == code).map(overlap).sum();
+                let covered: usize = segs
+                    .iter()
+                    .filter(|g| base(&g.2) == code)
+                    .map(overlap)
+                    .sum();
                 let foreign: usize = segs
                     .iter()
                     .filter(|g| base(&g.2) != base(&c.expected))
@@ -584,8 +588,14 @@ mod tests {
             eprintln!("skipping: {} not found", data.display());
             return;
         }
-        let ja = ja_kanji(&data).unwrap();
+        let ja = ja_kanji(&data, false).unwrap();
         assert!(ja.len() >= 20);
+        let stripped = ja_kanji(&data, true).unwrap();
+        assert_eq!(stripped.len(), ja.len());
+        assert!(stripped.iter().all(|c| c
+            .text
+            .chars()
+            .all(|ch| Script::of(ch) != Some(Script::Kana))));
         let cs = code_switched(&data, &root.join("ner"), 20).unwrap();
         assert_eq!(cs.len(), 60);
         for c in &cs {

@@ -50,7 +50,7 @@ enum LangidCmd {
     Eval {
         /// The language-ID data folder (../shared/data/langid).
         data_dir: PathBuf,
-        /// sentences | word-pairs | single-words | zh-hant | ja-kanji | code-switched.
+        /// sentences | word-pairs | single-words | zh-hant | ja-kanji | ja-kanji-only | code-switched.
         #[arg(long, default_value = "sentences")]
         granularity: String,
         /// outpost | whatlang | lingua-high | lingua-low, or a comma-separated list run in the same
@@ -214,7 +214,8 @@ fn load_cases(data: &Path, granularity: &str, per_kind: usize) -> anyhow::Result
         "sentences" | "word-pairs" | "single-words" => {
             eval::load_shared(data, granularity, &Lang::ALL)?
         }
-        "ja-kanji" => eval::ja_kanji(data)?,
+        "ja-kanji" => eval::ja_kanji(data, false)?,
+        "ja-kanji-only" => eval::ja_kanji(data, true)?,
         "code-switched" => {
             let ner = data.parent().map(|p| p.join("ner")).unwrap_or_default();
             eval::code_switched(data, &ner, per_kind)?
