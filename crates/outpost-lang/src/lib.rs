@@ -20,6 +20,14 @@
 //! n-gram model (orders 1..=5, stupid backoff) derived from lingua's language models picks one, and
 //! its posterior, with a softmax temperature fitted on training text, is the confidence. Chinese
 //! results carry `zh-Hans`/`zh-Hant` from OpenCC's variant characters.
+//!
+//! whatlang is not a stage of the detector: measured on the shared sentences, the n-gram stage
+//! alone is faster than whatlang (about 0.6x its time) and more accurate on every granularity, so a
+//! whatlang first pass would only add time and its confident mistakes. whatlang stays the speed and
+//! accuracy baseline in [`eval`] and in the `langid` bench.
+//!
+//! Feature `compare` adds lingua (as a baseline), the Traditional-Chinese test-set generator and the
+//! builder of the shipped tables (module `train`); the default build needs neither lingua nor OpenCC.
 
 pub mod detector;
 pub mod error;

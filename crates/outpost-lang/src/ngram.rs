@@ -2,7 +2,7 @@
 //! probabilities, scored with stupid backoff.
 //!
 //! The table is derived from lingua's language models (see `models/README.md` and
-//! [`crate::train`]); this module only loads and scores it, so the default build needs no lingua.
+//! module `train`, feature `compare`); this module only loads and scores it, so the default build needs no lingua.
 //!
 //! File format (little endian): magic `OPNGRAM1`, `u8` column count, that many 2-byte ISO codes,
 //! `u8` max order, two `f32` calibration constants (temperature `t0` and
