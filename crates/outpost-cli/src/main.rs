@@ -30,6 +30,8 @@ enum Command {
     /// Bureau, station-term and place matching (find, eval, compile).
     #[command(subcommand)]
     Match(cmd::matcher::MatchCommand),
+    /// Language identification: detect, eval, build-model.
+    Langid(cmd::langid::LangidArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -41,5 +43,6 @@ fn main() -> anyhow::Result<()> {
         Command::Review(args) => cmd::review::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Match(c) => cmd::matcher::run(c),
+        Command::Langid(a) => cmd::langid::run(a),
     }
 }

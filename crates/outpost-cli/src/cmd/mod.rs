@@ -6,5 +6,6 @@ pub mod matcher;
 pub mod paths;
 pub mod review;
 pub mod run;
+pub mod langid;
 pub mod schema;
 pub mod setup;

@@ -1,0 +1,440 @@
+//! [`Detector`]: the language detector. Script first, then the compact n-gram model over the
+//! languages that write that script; Chinese results carry the written variant.
+
+use crate::error::LangError;
+use crate::hanzi::{HanVariants, ZhVariant};
+use crate::lang::Lang;
+use crate::ngram::{NgramModel, Scores};
+use crate::script::Script;
+use crate::text::{words, Word, Words};
+
+/// Highest n-gram order used for Latin text.
+const LATIN_ORDER: usize = 5;
+
+/// The result of detecting the language of one text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    /// The language, or `None` ("unknown") when there is no letter to judge or the confidence is
+    /// below the detector's threshold.
+    pub lang: Option<Lang>,
+    /// The most likely language even when it is not reliable (`None` only without letters).
+    pub best: Option<Lang>,
+    /// For Chinese: Simplified or Traditional.
+    pub variant: Option<ZhVariant>,
+    /// The script the decision was made on.
+    pub script: Option<Script>,
+    /// Probability of `best` in [0, 1] (0 without letters).
+    pub confidence: f32,
+    /// Up to three candidates with their probabilities, best first.
+    pub candidates: Vec<(Lang, f32)>,
+}
+
+impl Detection {
+    fn unknown() -> Self {
+        Self {
+            lang: None,
+            best: None,
+            variant: None,
+            script: None,
+            confidence: 0.0,
+            candidates: Vec::new(),
+        }
+    }
+
+    /// Language tag: `zh-Hans`/`zh-Hant` for Chinese, the ISO 639-1 code otherwise, `und` when
+    /// unknown.
+    pub fn tag(&self) -> String {
+        tag_of(self.lang, self.variant)
+    }
+
+    /// Tag of the best guess (as [`Detection::tag`] but ignoring the threshold).
+    pub fn best_tag(&self) -> String {
+        tag_of(self.best, self.variant)
+    }
+}
+
+pub(crate) fn tag_of(lang: Option<Lang>, variant: Option<ZhVariant>) -> String {
+    match (lang, variant) {
+        (Some(Lang::Zh), Some(v)) => v.tag().to_string(),
+        (Some(l), _) => l.code().to_string(),
+        (None, _) => "und".to_string(),
+    }
+}
+
+/// Builds a [`Detector`]: all languages and a confidence threshold of 0.5 by default.
+#[derive(Debug, Clone)]
+pub struct DetectorBuilder {
+    langs: Vec<Lang>,
+    min_confidence: f32,
+}
+
+impl Default for DetectorBuilder {
+    fn default() -> Self {
+        Self {
+            langs: Lang::ALL.to_vec(),
+            min_confidence: 0.5,
+        }
+    }
+}
+
+impl DetectorBuilder {
+    /// Restricts the detector to these languages.
+    pub fn languages(mut self, langs: &[Lang]) -> Self {
+        self.langs = langs.to_vec();
+        self.langs.sort();
+        self.langs.dedup();
+        self
+    }
+
+    /// Restricts the detector to languages given by ISO 639-1 code; [`LangError::UnknownLanguage`]
+    /// for a code it does not know.
+    pub fn language_codes<S: AsRef<str>>(self, codes: &[S]) -> Result<Self, LangError> {
+        let langs = codes
+            .iter()
+            .map(|c| {
+                Lang::from_code(c.as_ref())
+                    .ok_or_else(|| LangError::UnknownLanguage(c.as_ref().to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.languages(&langs))
+    }
+
+    /// Below this confidence [`Detection::lang`] is `None` (clamped to [0, 1]).
+    pub fn min_confidence(mut self, c: f32) -> Self {
+        self.min_confidence = if c.is_nan() { 0.0 } else { c.clamp(0.0, 1.0) };
+        self
+    }
+
+    /// Loads the shipped tables; [`LangError::NoLanguages`] for an empty language set,
+    /// [`LangError::Model`] if a shipped table is corrupt.
+    pub fn build(self) -> Result<Detector, LangError> {
+        if self.langs.is_empty() {
+            return Err(LangError::NoLanguages);
+        }
+        self.build_with_model(include_bytes!("../../../models/langid-ngrams.bin"))
+    }
+
+    /// Builds with another n-gram table (the model builder uses it while fitting calibration).
+    pub fn build_with_model(self, model_bytes: &[u8]) -> Result<Detector, LangError> {
+        if self.langs.is_empty() {
+            return Err(LangError::NoLanguages);
+        }
+        let model = NgramModel::from_bytes(model_bytes)?;
+        let variants = HanVariants::shipped()?;
+        Ok(Detector {
+            langs: self.langs,
+            min_confidence: self.min_confidence,
+            model,
+            variants,
+        })
+    }
+}
+
+/// The language detector. Build it once ([`Detector::builder`] or [`Detector::new`]) and share it
+/// (`&self` methods; it is `Send + Sync`).
+#[derive(Debug, Clone)]
+pub struct Detector {
+    langs: Vec<Lang>,
+    min_confidence: f32,
+    model: NgramModel,
+    variants: HanVariants,
+}
+
+impl Detector {
+    /// A builder with the default settings.
+    pub fn builder() -> DetectorBuilder {
+        DetectorBuilder::default()
+    }
+
+    /// A detector for all languages with the default threshold.
+    pub fn new() -> Result<Self, LangError> {
+        Self::builder().build()
+    }
+
+    /// The languages this detector may return.
+    pub fn languages(&self) -> &[Lang] {
+        &self.langs
+    }
+
+    /// Bytes the n-gram table occupies in memory.
+    pub fn model_bytes(&self) -> usize {
+        self.model.heap_bytes()
+    }
+
+    /// The Han variant table.
+    pub fn variants(&self) -> &HanVariants {
+        &self.variants
+    }
+
+    /// Detects the language of a whole text: the script with the most weighted letters decides
+    /// the candidates (kana makes Han text Japanese-leaning), then the n-gram model picks among
+    /// them. Letters of other scripts (a Chinese article's English names) do not vote.
+    pub fn detect(&self, text: &str) -> Detection {
+        let w = words(text);
+        self.detect_words(&w, &w.words)
+    }
+
+    /// Detects the language of the given words of `w` (all in one text).
+    pub(crate) fn detect_words(&self, w: &Words, list: &[Word]) -> Detection {
+        // Weighted letters per script group; Han and kana form one group.
+        let mut weight = [0f32; 7];
+        for x in list {
+            let g = group(x.script);
+            weight[g as usize] += (x.end - x.start) as f32 * x.script.weight();
+        }
+        let Some((gi, _)) = weight
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v > 0.0)
+            .max_by(|a, b| a.1.total_cmp(b.1))
+        else {
+            return Detection::unknown();
+        };
+        let script = SCRIPT_OF_GROUP[gi];
+        let cands: Vec<Lang> = self
+            .langs
+            .iter()
+            .copied()
+            .filter(|l| l.writes(script) || (script == Script::Han && l.writes(Script::Kana)))
+            .collect();
+        let in_group: Vec<&Word> = list
+            .iter()
+            .filter(|x| group(x.script) as usize == gi)
+            .collect();
+        let mut det = if cands.is_empty() {
+            Detection {
+                script: Some(script),
+                ..Detection::unknown()
+            }
+        } else if cands.len() == 1 || cands.iter().all(|l| !self.model.has(*l)) {
+            // The script alone decides; confidence grows with the evidence.
+            let letters: usize = in_group.iter().map(|x| x.end - x.start).sum();
+            let conf = 1.0 - 0.5f32.powi(letters as i32 + 1);
+            Detection {
+                lang: None,
+                best: Some(cands[0]),
+                variant: None,
+                script: Some(script),
+                confidence: conf,
+                candidates: vec![(cands[0], conf)],
+            }
+        } else {
+            self.score(w, &in_group, &cands, script)
+        };
+        if det.best == Some(Lang::Zh) {
+            let mut counts = crate::hanzi::VariantCounts::default();
+            for x in &in_group {
+                for &c in w.letters(x) {
+                    if self.variants.is_traditional(c) {
+                        counts.traditional += 1;
+                    } else if self.variants.is_simplified(c) {
+                        counts.simplified += 1;
+                    }
+                }
+            }
+            det.variant = Some(counts.variant());
+        }
+        if det.confidence >= self.min_confidence {
+            det.lang = det.best;
+        }
+        det
+    }
+
+    /// Raw log-likelihood per scored candidate (with the kana prior) and the number of scored
+    /// characters.
+    fn raw_scores(
+        &self,
+        w: &Words,
+        list: &[&Word],
+        cands: &[Lang],
+        script: Script,
+    ) -> (Vec<(Lang, f32)>, usize) {
+        let mut scores = Scores::new();
+        let mut buf: Vec<char> = Vec::new();
+        for x in list {
+            let letters = w.letters(x);
+            if matches!(x.script, Script::Han | Script::Kana) {
+                buf.clear();
+                buf.extend(letters.iter().map(|&c| self.variants.fold(c)));
+                self.model.score_word(&buf, cands, 1, &mut scores);
+            } else {
+                self.model
+                    .score_word(letters, cands, LATIN_ORDER, &mut scores);
+            }
+        }
+        if script == Script::Han && cands.contains(&Lang::Ja) {
+            // Japanese text almost always has kana: without any, Japanese needs more evidence.
+            let han = list.iter().filter(|x| x.script == Script::Han).count();
+            let kana = list.len() - han;
+            if kana == 0 {
+                scores.log_prob[Lang::Ja.index()] += no_kana_log_prior(han);
+            }
+        }
+        let raw = cands
+            .iter()
+            .filter(|l| self.model.has(**l))
+            .map(|l| (*l, scores.log_prob[l.index()]))
+            .collect();
+        (raw, scores.chars)
+    }
+
+    /// Raw scores of a text's dominant-script letters, for fitting the calibration; `None` when
+    /// fewer than two languages compete.
+    #[cfg(feature = "compare")]
+    pub(crate) fn calibration_scores(&self, text: &str) -> Option<(Vec<(Lang, f32)>, usize)> {
+        let w = words(text);
+        let script = w.words.first()?.script;
+        let script = if script == Script::Kana {
+            Script::Han
+        } else {
+            script
+        };
+        let list: Vec<&Word> = w
+            .words
+            .iter()
+            .filter(|x| group(x.script) == group(script))
+            .collect();
+        let cands: Vec<Lang> = self
+            .langs
+            .iter()
+            .copied()
+            .filter(|l| l.writes(script))
+            .collect();
+        let (raw, n) = self.raw_scores(&w, &list, &cands, script);
+        (raw.len() > 1).then_some((raw, n))
+    }
+
+    fn score(&self, w: &Words, list: &[&Word], cands: &[Lang], script: Script) -> Detection {
+        let (raw, chars) = self.raw_scores(w, list, cands, script);
+        let mut post = posterior(&raw, chars, self.model.calibration());
+        post.truncate(3);
+        Detection {
+            lang: None,
+            best: post.first().map(|p| p.0),
+            variant: None,
+            script: Some(script),
+            confidence: post.first().map(|p| p.1).unwrap_or(0.0),
+            candidates: post,
+        }
+    }
+}
+
+/// Softmax of raw log-likelihoods with temperature `t0 * chars^alpha`, best first.
+pub(crate) fn posterior(
+    raw: &[(Lang, f32)],
+    chars: usize,
+    calibration: [f32; 2],
+) -> Vec<(Lang, f32)> {
+    let [t0, alpha] = calibration;
+    let t = (t0 * (chars.max(1) as f32).powf(alpha)).max(1e-3);
+    let max = raw.iter().map(|p| p.1).fold(f32::NEG_INFINITY, f32::max);
+    let mut post: Vec<(Lang, f32)> = raw
+        .iter()
+        .map(|(l, s)| (*l, ((s - max) / t).exp()))
+        .collect();
+    let z: f32 = post.iter().map(|p| p.1).sum();
+    for p in &mut post {
+        p.1 /= z;
+    }
+    post.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    post
+}
+
+/// Log probability that a Japanese text of `han` letters has no kana at all: kanji are about 40%
+/// of the letters of Japanese prose, floored at 5% (headlines and names are often all kanji).
+fn no_kana_log_prior(han: usize) -> f32 {
+    0.4f32.powi(han.min(16) as i32).max(0.05).ln()
+}
+
+/// Script groups: Han and kana share one.
+fn group(s: Script) -> u8 {
+    match s {
+        Script::Latin => 0,
+        Script::Han | Script::Kana => 1,
+        Script::Hangul => 2,
+        Script::Cyrillic => 3,
+        Script::Arabic => 4,
+        Script::Other => 5,
+    }
+}
+
+const SCRIPT_OF_GROUP: [Script; 7] = [
+    Script::Latin,
+    Script::Han,
+    Script::Hangul,
+    Script::Cyrillic,
+    Script::Arabic,
+    Script::Other,
+    Script::Other,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn det() -> Detector {
+        Detector::new().unwrap()
+    }
+
+    #[test]
+    fn detects_the_project_languages() {
+        let d = det();
+        let cases = [
+            (
+                "La policía investiga una comisaría china en Madrid que no tiene permiso.",
+                "es",
+            ),
+            (
+                "The police are investigating a Chinese station operating in Dublin.",
+                "en",
+            ),
+            (
+                "警方正在调查在马德里运营的一个中国海外警务服务站。",
+                "zh-Hans",
+            ),
+            (
+                "警方正在調查在馬德里運營的一個中國海外警務服務站。",
+                "zh-Hant",
+            ),
+            ("警察はマドリードの中国の警察署を調べている。", "ja"),
+            (
+                "A polícia investiga uma esquadra chinesa em Lisboa que não tem licença.",
+                "pt",
+            ),
+            (
+                "La policia investiga una comissaria xinesa a Barcelona que no té permís.",
+                "ca",
+            ),
+        ];
+        for (text, want) in cases {
+            let r = d.detect(text);
+            assert_eq!(r.tag(), want, "{text}: {r:?}");
+            assert!(r.confidence > 0.5 && r.confidence <= 1.0);
+        }
+    }
+
+    #[test]
+    fn unknown_without_letters_and_subset_respected() {
+        let d = det();
+        let r = d.detect("12345 !!! https://example.com");
+        assert_eq!(r.lang, None);
+        assert_eq!(r.tag(), "und");
+        let d = Detector::builder()
+            .languages(&[Lang::En, Lang::Es])
+            .build()
+            .unwrap();
+        let r = d.detect("A polícia investiga uma esquadra chinesa em Lisboa.");
+        assert!(matches!(r.best, Some(Lang::En | Lang::Es)));
+        assert!(Detector::builder().languages(&[]).build().is_err());
+        assert!(Detector::builder().language_codes(&["en", "xx"]).is_err());
+    }
+
+    #[test]
+    fn minority_script_does_not_outvote() {
+        let d = det();
+        let r = d.detect("据报道，Safeguard Defenders 发布报告称 https://safeguarddefenders.com 中国在多国设立了警务站。");
+        assert_eq!(r.tag(), "zh-Hans");
+        let r = d.detect("El alcalde Wang Wei (王伟) dijo que la oficina de Prato no existe.");
+        assert_eq!(r.tag(), "es");
+    }
+}

@@ -1,0 +1,197 @@
+//! Splits a text into the letters the detector scores: lowercase words per script, with URLs and
+//! e-mail addresses masked, and code-point offsets kept for segments.
+
+use crate::script::Script;
+
+/// One word: a run of letters of one script (a Han or kana character is a word of its own, as in
+/// lingua's models), lowercased, with its code-point range in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    /// Script of the letters.
+    pub script: Script,
+    /// Range into [`Words::chars`].
+    pub start: usize,
+    /// End of the range into [`Words::chars`].
+    pub end: usize,
+    /// First code point of the word in the text.
+    pub cp_start: usize,
+    /// Code point after the word in the text.
+    pub cp_end: usize,
+}
+
+/// The words of a text, sharing one character buffer.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    /// Lowercased letters of all words, concatenated.
+    pub chars: Vec<char>,
+    /// The words in text order.
+    pub words: Vec<Word>,
+    /// Number of code points in the text.
+    pub cp_len: usize,
+}
+
+impl Words {
+    /// The letters of word `w`.
+    pub fn letters(&self, w: &Word) -> &[char] {
+        &self.chars[w.start..w.end]
+    }
+}
+
+/// True for characters that can be part of a URL or e-mail address.
+fn urlish(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
+}
+
+/// Marks code points that belong to URLs (`http://`, `https://`, `www.`) and e-mail addresses,
+/// which say nothing about the language of the text around them.
+fn url_mask(chars: &[char]) -> Vec<bool> {
+    let mut mask = vec![false; chars.len()];
+    let n = chars.len();
+    let starts_with = |i: usize, p: &str| {
+        let len = p.chars().count();
+        i + len <= n
+            && chars[i..i + len]
+                .iter()
+                .zip(p.chars())
+                .all(|(c, pc)| c.to_ascii_lowercase() == pc)
+    };
+    let mut i = 0;
+    while i < n {
+        let boundary = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+        if boundary
+            && (starts_with(i, "http://") || starts_with(i, "https://") || starts_with(i, "www."))
+        {
+            let mut j = i;
+            while j < n && urlish(chars[j]) {
+                j += 1;
+            }
+            mask[i..j].iter_mut().for_each(|m| *m = true);
+            i = j;
+            continue;
+        }
+        if chars[i] == '@' {
+            // e-mail: extend over the ASCII token around the @ when the right side has a dot.
+            let mut a = i;
+            while a > 0 && (chars[a - 1].is_ascii_alphanumeric() || "._-+".contains(chars[a - 1])) {
+                a -= 1;
+            }
+            let mut b = i + 1;
+            while b < n && (chars[b].is_ascii_alphanumeric() || ".-".contains(chars[b])) {
+                b += 1;
+            }
+            if a < i && chars[i + 1..b].contains(&'.') {
+                mask[a..b].iter_mut().for_each(|m| *m = true);
+                i = b;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    mask
+}
+
+/// Splits `text` into words. Non-letters separate words; URLs and e-mail addresses are skipped.
+pub fn words(text: &str) -> Words {
+    let cps: Vec<char> = text.chars().collect();
+    let has_url_hint = text.contains("://") || text.contains("www.") || text.contains('@');
+    let mask = if has_url_hint {
+        url_mask(&cps)
+    } else {
+        Vec::new()
+    };
+    let mut out = Words {
+        chars: Vec::with_capacity(cps.len()),
+        words: Vec::new(),
+        cp_len: cps.len(),
+    };
+    let mut cur: Option<Word> = None;
+    for (i, &c) in cps.iter().enumerate() {
+        let script = if mask.get(i).copied().unwrap_or(false) {
+            None
+        } else {
+            Script::of(c)
+        };
+        let single = matches!(script, Some(Script::Han | Script::Kana));
+        match (script, cur.as_mut()) {
+            (Some(s), Some(w)) if w.script == s && !single => {
+                push_lower(&mut out.chars, c);
+                w.end = out.chars.len();
+                w.cp_end = i + 1;
+            }
+            (Some(s), _) => {
+                if let Some(w) = cur.take() {
+                    out.words.push(w);
+                }
+                let start = out.chars.len();
+                push_lower(&mut out.chars, c);
+                cur = Some(Word {
+                    script: s,
+                    start,
+                    end: out.chars.len(),
+                    cp_start: i,
+                    cp_end: i + 1,
+                });
+            }
+            (None, _) => {
+                if let Some(w) = cur.take() {
+                    out.words.push(w);
+                }
+            }
+        }
+    }
+    if let Some(w) = cur.take() {
+        out.words.push(w);
+    }
+    out
+}
+
+fn push_lower(buf: &mut Vec<char>, c: char) {
+    if c.is_ascii() {
+        buf.push(c.to_ascii_lowercase());
+    } else {
+        // Full-width Latin letters fold to ASCII.
+        let c = match c as u32 {
+            u @ (0xFF21..=0xFF3A | 0xFF41..=0xFF5A) => char::from_u32(u - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        buf.extend(c.to_lowercase());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(text: &str) -> Vec<(String, Script, usize, usize)> {
+        let w = words(text);
+        w.words
+            .iter()
+            .map(|x| {
+                (
+                    w.letters(x).iter().collect(),
+                    x.script,
+                    x.cp_start,
+                    x.cp_end,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_scripts_and_lowercases() {
+        let got = list("Él dijo: 警察 Señor");
+        assert_eq!(got[0], ("él".into(), Script::Latin, 0, 2));
+        assert_eq!(got[2], ("警".into(), Script::Han, 9, 10));
+        assert_eq!(got[3], ("察".into(), Script::Han, 10, 11));
+        assert_eq!(got[4], ("señor".into(), Script::Latin, 12, 17));
+    }
+
+    #[test]
+    fn masks_urls_and_emails() {
+        let got = list("见https://example.com/a?b=c与 info@police.example.org 联系 www.test.org");
+        let letters: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(letters, vec!["见", "与", "联", "系"]);
+        // A lone @ handle is not an address.
+        assert_eq!(list("@ana dice").len(), 2);
+    }
+}
