@@ -19,11 +19,15 @@ struct Cli {
 enum Command {
     /// Print the JSON Schema of the station record.
     Schema,
+    /// Entity tagger: train, tag, eval.
+    #[command(subcommand)]
+    Ner(cmd::ner::NerCmd),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Schema => cmd::schema::run(),
+        Command::Ner(c) => cmd::ner::run(c),
     }
 }

@@ -1,0 +1,123 @@
+//! [`NerRecognizer`]: the tagger behind outpost's [`Recognizer`] trait.
+
+use crate::error::Result;
+use crate::lang::Lang;
+use crate::model::Model;
+use crate::tags::label_of;
+use outpost_core::{Doc, Label, Recognizer, Span};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The shipped models folder: `$OUTPOST_MODELS/ner` when `OUTPOST_MODELS` is set, else
+/// `models/ner` of the workspace this crate was built in.
+pub fn default_model_dir() -> PathBuf {
+    match std::env::var_os("OUTPOST_MODELS") {
+        Some(p) => PathBuf::from(p).join("ner"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/ner"),
+    }
+}
+
+/// Finds PER/ORG/LOC/GOV/ADDRESS spans (and MISC when asked) with one model per language, chosen
+/// by the document's language. Each sentence of the document is tagged separately; spans carry
+/// code-point offsets into the document text and the entity confidence as score.
+#[derive(Debug, Clone)]
+pub struct NerRecognizer {
+    models: HashMap<Lang, Arc<Model>>,
+    keep_misc: bool,
+}
+
+impl NerRecognizer {
+    /// A recognizer with the given models (one per language; a later model replaces an earlier one
+    /// of the same language).
+    pub fn new(models: impl IntoIterator<Item = Model>) -> Self {
+        Self {
+            models: models
+                .into_iter()
+                .map(|m| (m.lang(), Arc::new(m)))
+                .collect(),
+            keep_misc: false,
+        }
+    }
+
+    /// Loads `zh.bin`, `es.bin` and `en.bin` from `dir`, skipping missing files. Returns an error for
+    /// a file that exists but cannot be read as a model.
+    pub fn load_dir(dir: &Path) -> Result<Self> {
+        let mut models = Vec::new();
+        for lang in [Lang::Zh, Lang::Es, Lang::En] {
+            let p = dir.join(format!("{}.bin", lang.code()));
+            if p.exists() {
+                models.push(Model::load(&p)?);
+            }
+        }
+        Ok(Self::new(models))
+    }
+
+    /// Loads the shipped models from [`default_model_dir`].
+    pub fn load_default() -> Result<Self> {
+        Self::load_dir(&default_model_dir())
+    }
+
+    /// Also report MISC spans (titles, works, products, nationalities), off by default.
+    pub fn with_misc(mut self, keep: bool) -> Self {
+        self.keep_misc = keep;
+        self
+    }
+
+    /// The languages with a model.
+    pub fn languages(&self) -> Vec<Lang> {
+        let mut v: Vec<Lang> = self.models.keys().copied().collect();
+        v.sort_by_key(|l| l.code());
+        v
+    }
+
+    fn model_for(&self, doc: &Doc) -> Option<&Model> {
+        let lang = doc
+            .lang
+            .as_deref()
+            .or(doc.document.lang.as_deref())
+            .and_then(|l| l.parse::<Lang>().ok());
+        match lang {
+            Some(l) => self.models.get(&l).map(|m| m.as_ref()),
+            None if self.models.len() == 1 => self.models.values().next().map(|m| m.as_ref()),
+            None => None,
+        }
+    }
+}
+
+impl Recognizer for NerRecognizer {
+    fn name(&self) -> &str {
+        "ner"
+    }
+
+    /// Tags every sentence with the model of the document's language (`doc.lang`, else the
+    /// document's language hint); a document in a language without a model yields no spans.
+    fn recognize(&self, doc: &Doc) -> Vec<Span> {
+        let Some(model) = self.model_for(doc) else {
+            return Vec::new();
+        };
+        let text = doc.text();
+        let mut out = Vec::new();
+        for range in doc.sentence_bytes() {
+            let Some(sentence) = text.get(range.clone()) else {
+                continue;
+            };
+            for e in model.tag_text(sentence) {
+                let label = label_of(&e.ty);
+                if label == Label::Misc && !self.keep_misc {
+                    continue;
+                }
+                let span = doc
+                    .span_from_bytes(
+                        range.start + e.bytes.start,
+                        range.start + e.bytes.end,
+                        label,
+                        self.name(),
+                    )
+                    .with_score(e.score);
+                out.push(span);
+            }
+        }
+        out
+    }
+}
