@@ -1,6 +1,7 @@
 //! Distributional word clusters induced from unlabelled text: each frequent word is described by
 //! the counts of its left and right neighbours (among the most frequent words), and spherical
-//! k-means groups the words at three granularities (k, k/4, k/16).
+//! k-means groups the words at three granularities (k, k/4, k/16). Each word also gets a casing
+//! profile (how often it is capitalised away from the sentence start).
 
 use crate::conll::read_conll;
 use crate::error::{NerError, Result};
@@ -30,9 +31,20 @@ pub fn read_text(path: &Path, lang: Lang) -> Result<Vec<Vec<String>>> {
 pub fn induce(sentences: &[Vec<String>], k: usize, iters: usize) -> Clusters {
     let k = k.max(16);
     let mut freq: HashMap<String, usize> = HashMap::new();
+    // casing profile: (lower-initial, upper-initial) counts away from the sentence start
+    let mut casing: HashMap<String, (u32, u32)> = HashMap::new();
     for s in sentences {
-        for w in s {
-            *freq.entry(w.to_lowercase()).or_default() += 1;
+        for (i, w) in s.iter().enumerate() {
+            let lw = w.to_lowercase();
+            if i > 0 {
+                let c = casing.entry(lw.clone()).or_default();
+                match w.chars().next() {
+                    Some(ch) if ch.is_uppercase() => c.1 += 1,
+                    Some(ch) if ch.is_lowercase() => c.0 += 1,
+                    _ => {}
+                }
+            }
+            *freq.entry(lw).or_default() += 1;
         }
     }
     let mut vocab: Vec<(String, usize)> = freq.into_iter().filter(|(_, c)| *c >= 2).collect();
@@ -90,7 +102,22 @@ pub fn induce(sentences: &[Vec<String>], k: usize, iters: usize) -> Clusters {
         .collect();
     let mut out = Clusters::default();
     for (i, (w, _)) in vocab.iter().enumerate() {
-        out.insert(hash_str(w), [assign[0][i], assign[1][i], assign[2][i]]);
+        let (lo, up) = casing.get(w).copied().unwrap_or((0, 0));
+        let case_bin = if lo + up == 0 {
+            0
+        } else if up == 0 {
+            1
+        } else if lo == 0 {
+            4
+        } else if up * 4 < lo {
+            2
+        } else {
+            3
+        };
+        out.insert(
+            hash_str(w),
+            [assign[0][i], assign[1][i], assign[2][i], case_bin],
+        );
     }
     out
 }

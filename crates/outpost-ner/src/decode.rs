@@ -6,16 +6,24 @@
 
 use crate::tags::TagSet;
 
-/// Allowed-transition mask of size `(t + 1) × (t + 1)` for a BIO tag set of `t` tags.
+/// Allowed-transition mask of size `(t + 1) × (t + 1)` for a BILOU tag set of `t` tags.
 pub fn bio_mask(t: usize) -> Vec<bool> {
-    let mut m = vec![true; (t + 1) * (t + 1)];
+    let mut m = vec![false; (t + 1) * (t + 1)];
     for prev in 0..=t {
-        for cur in 0..t {
+        for cur in 0..=t {
             let p = (prev < t).then_some(prev);
-            m[prev * (t + 1) + cur] = TagSet::allowed(p, cur);
+            let c = (cur < t).then_some(cur);
+            m[prev * (t + 1) + cur] = (p.is_some() || c.is_some()) && TagSet::allowed(p, c);
         }
     }
     m
+}
+
+/// For every tag, the tags allowed before it.
+fn prev_lists(t: usize, mask: &[bool]) -> Vec<Vec<usize>> {
+    (0..t)
+        .map(|y| (0..t).filter(|&p| mask[p * (t + 1) + y]).collect())
+        .collect()
 }
 
 /// The best tag sequence for `n` tokens.
@@ -31,17 +39,15 @@ pub fn viterbi(em: &[f32], n: usize, t: usize, trans: &[f32], mask: &[bool]) -> 
             score[y] = trans[t * w + y] + em[y];
         }
     }
+    let prevs = prev_lists(t, mask);
     for i in 1..n {
         let (prev, cur) = score.split_at_mut(i * t);
         let prev = &prev[(i - 1) * t..];
         for y in 0..t {
             let mut best = f32::NEG_INFINITY;
             let mut arg = 0;
-            for (p, &ps) in prev.iter().enumerate() {
-                if !mask[p * w + y] {
-                    continue;
-                }
-                let s = ps + trans[p * w + y];
+            for &p in &prevs[y] {
+                let s = prev[p] + trans[p * w + y];
                 if s > best {
                     best = s;
                     arg = p;
@@ -54,6 +60,9 @@ pub fn viterbi(em: &[f32], n: usize, t: usize, trans: &[f32], mask: &[bool]) -> 
     let mut best = f32::NEG_INFINITY;
     let mut arg = 0;
     for y in 0..t {
+        if !mask[y * w + t] {
+            continue;
+        }
         let s = score[(n - 1) * t + y] + trans[y * w + t];
         if s > best {
             best = s;
@@ -103,10 +112,14 @@ pub fn marginals(
         alpha[y] = et[t * w + y] * ee[y];
     }
     normalise(&mut alpha[..t]);
+    let prevs = prev_lists(t, mask);
+    let nexts: Vec<Vec<usize>> = (0..t)
+        .map(|p| (0..t).filter(|&y| mask[p * w + y]).collect())
+        .collect();
     for i in 1..n {
         for y in 0..t {
             let mut s = 0.0;
-            for p in 0..t {
+            for &p in &prevs[y] {
                 s += alpha[(i - 1) * t + p] * et[p * w + y];
             }
             alpha[i * t + y] = s * ee[i * t + y];
@@ -121,7 +134,7 @@ pub fn marginals(
     for i in (0..n - 1).rev() {
         for y in 0..t {
             let mut s = 0.0;
-            for q in 0..t {
+            for &q in &nexts[y] {
                 s += et[y * w + q] * ee[(i + 1) * t + q] * beta[(i + 1) * t + q];
             }
             beta[i * t + y] = s;
@@ -157,32 +170,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn viterbi_respects_bio_and_marginals_sum_to_one() {
-        // tags: O, B-X, I-X ; token 0 prefers I-X (forbidden at start), token 1 prefers I-X
-        let t = 3;
-        let em = [0.0, 1.0, 5.0, 0.0, 0.0, 3.0];
-        let trans = vec![0.0; 16];
+    fn viterbi_respects_bilou_and_marginals_sum_to_one() {
+        // tags: O, B-X, I-X, L-X, U-X; token 0 prefers I-X (forbidden at start), token 1 prefers
+        // I-X (forbidden at the end): best valid path is B-X L-X
+        let t = 5;
+        let em = [0.0, 1.0, 5.0, 0.0, 0.0, 0.0, 0.0, 3.0, 1.0, 0.0];
+        let trans = vec![0.0; 36];
         let mask = bio_mask(t);
         let path = viterbi(&em, 2, t, &trans, &mask);
-        assert_eq!(path, vec![1, 2]);
+        assert_eq!(path, vec![1, 3]);
         let m = marginals(&em, 2, t, &trans, &mask, 1.0);
         for i in 0..2 {
             let s: f32 = m[i * t..(i + 1) * t].iter().sum();
             assert!((s - 1.0).abs() < 1e-5);
         }
         assert_eq!(m[2], 0.0, "I-X at the start has no mass");
+        assert_eq!(m[t + 2], 0.0, "I-X at the end has no mass");
         assert!(m[1] > 0.5);
     }
 
     #[test]
     fn brute_force_marginals_match() {
-        let t = 3;
-        let em = [0.3, -0.2, 0.0, 1.0, 0.5, 0.1, -1.0, 0.2, 0.7];
-        let trans: Vec<f32> = (0..16).map(|k| (k as f32 * 0.37).sin()).collect();
+        let t = 5;
+        let em: Vec<f32> = (0..15).map(|k| (k as f32 * 0.71).cos()).collect();
+        let trans: Vec<f32> = (0..36).map(|k| (k as f32 * 0.37).sin()).collect();
         let mask = bio_mask(t);
         let m = marginals(&em, 3, t, &trans, &mask, 2.0);
         let mut z = 0.0f64;
-        let mut p1 = [0.0f64; 3];
+        let mut p1 = [0.0f64; 5];
         for a in 0..t {
             for b in 0..t {
                 for c in 0..t {
@@ -191,11 +206,12 @@ mod tests {
                     let mut s = 0.0f32;
                     let mut ok = true;
                     for (i, &y) in path.iter().enumerate() {
-                        ok &= mask[prev * 4 + y];
-                        s += trans[prev * 4 + y] + em[i * t + y];
+                        ok &= mask[prev * 6 + y];
+                        s += trans[prev * 6 + y] + em[i * t + y];
                         prev = y;
                     }
-                    s += trans[prev * 4 + t];
+                    ok &= mask[prev * 6 + t];
+                    s += trans[prev * 6 + t];
                     if ok {
                         let e = ((s / 2.0) as f64).exp();
                         z += e;

@@ -16,8 +16,9 @@ use crate::lang::Lang;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Word clusters: lower-cased word hash → cluster ids at three granularities.
-pub type Clusters = HashMap<u64, [u16; 3], BuildIdentity>;
+/// Word clusters: lower-cased word hash → cluster ids at three granularities, then the casing
+/// profile bin (0 unseen, 1 always lower, 2 mostly lower, 3 mixed, 4 always capitalised).
+pub type Clusters = HashMap<u64, [u16; 4], BuildIdentity>;
 
 /// What a model needs besides its weights to compute features: its gazetteer and word clusters.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -125,11 +126,11 @@ fn extract_words(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
             *g = (k as u64) << 2 | if i == s { 1 } else { 2 };
         }
     }
-    let clusters: Vec<[u64; 3]> = lw
+    let clusters: Vec<[u64; 4]> = lw
         .iter()
         .map(|h| match res.clusters.get(h) {
-            Some(c) => [c[0] as u64 + 1, c[1] as u64 + 1, c[2] as u64 + 1],
-            None => [0; 3],
+            Some(c) => [c[0] as u64 + 1, c[1] as u64 + 1, c[2] as u64 + 1, c[3] as u64],
+            None => [0; 4],
         })
         .collect();
     let (mut letters, mut upper) = (0usize, 0usize);
@@ -219,6 +220,16 @@ fn extract_words(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
                 hs.push(mix(t + 2, cn));
                 hs.push(mix(mix(t + 3, c0), shs[i]));
             }
+            let case = |j: isize| {
+                if j < 0 || j as usize >= n {
+                    9
+                } else {
+                    clusters[j as usize][3]
+                }
+            };
+            hs.push(mix(mix(62, case(ii)), shs[i]));
+            hs.push(mix(mix(mix(63, case(ii)), shs[i]), (i == 0) as u64));
+            hs.push(mix(mix(64, case(ii - 1)), case(ii + 1)));
         }
         out.ids.extend(hs.iter().map(|&h| row(h, bits)));
         out.offs.push(out.ids.len() as u32);

@@ -7,7 +7,7 @@ use crate::error::{NerError, Result};
 use crate::features::{extract, Clusters, Resources, SentFeats};
 use crate::gazetteer::Gazetteer;
 use crate::lang::Lang;
-use crate::tags::{tag_type, LabelScheme, TagSet};
+use crate::tags::{tag_part, tag_type, LabelScheme, Part, TagSet};
 use crate::tokenize::tokenize;
 use flate2::read::ZlibDecoder;
 use flate2::write::ZlibEncoder;
@@ -15,7 +15,7 @@ use std::io::{Read, Write};
 use std::ops::Range;
 use std::path::Path;
 
-const MAGIC: &[u8; 11] = b"OUTPOSTNER\x01";
+const MAGIC: &[u8; 11] = b"OUTPOSTNER\x02";
 const NONE: u32 = u32::MAX;
 
 /// A trained sequence tagger.
@@ -232,7 +232,7 @@ impl Model {
             w.u64(k);
             w.u8(v);
         }
-        let mut cl: Vec<(u64, [u16; 3])> = self.res.clusters.iter().map(|(&k, &v)| (k, v)).collect();
+        let mut cl: Vec<(u64, [u16; 4])> = self.res.clusters.iter().map(|(&k, &v)| (k, v)).collect();
         cl.sort_unstable();
         w.u32(cl.len() as u32);
         for (k, v) in cl {
@@ -332,12 +332,12 @@ impl Model {
             let v = r.u8()?;
             gazetteer.entries.insert(k, v);
         }
-        let nc = r.count(14)?;
+        let nc = r.count(16)?;
         let mut clusters = Clusters::default();
         clusters.reserve(nc);
         for _ in 0..nc {
             let k = r.u64()?;
-            let v = [r.u16()?, r.u16()?, r.u16()?];
+            let v = [r.u16()?, r.u16()?, r.u16()?, r.u16()?];
             clusters.insert(k, v);
         }
         let scale = r.f32()?;
@@ -379,8 +379,9 @@ impl Model {
     }
 }
 
-/// Entities of a tag path (conlleval chunking of valid BIO), scored by the minimum of `prob(i, y)`
-/// over the entity's tokens.
+/// Entities of a BILOU tag path, scored by the minimum of `prob(i, y)` over the entity's tokens.
+/// An entity starts at `B` or `U` (or, defensively, at an `I`/`L` that does not continue one) and
+/// ends at `L`, `U` or before anything that does not continue it.
 pub(crate) fn entities_of_path(
     path: &[usize],
     tagset: &TagSet,
@@ -395,10 +396,19 @@ pub(crate) fn entities_of_path(
         };
         let start = i;
         let mut score = prob(i, path[i]);
+        let single = matches!(tag_part(path[i]), Part::U | Part::L);
         i += 1;
-        while i < path.len() && path[i] == 2 + 2 * ty {
-            score = score.min(prob(i, path[i]));
-            i += 1;
+        if !single {
+            while i < path.len()
+                && tag_type(path[i]) == Some(ty)
+                && matches!(tag_part(path[i]), Part::I | Part::L)
+            {
+                score = score.min(prob(i, path[i]));
+                i += 1;
+                if tag_part(path[i - 1]) == Part::L {
+                    break;
+                }
+            }
         }
         out.push(TokenEntity {
             start,

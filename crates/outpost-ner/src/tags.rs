@@ -3,10 +3,51 @@
 
 use outpost_core::Label;
 
-/// A BIO tag set over entity types: tag 0 is `O`, type `k` has `B` = `1 + 2k` and `I` = `2 + 2k`.
+/// A BILOU tag set over entity types: tag 0 is `O`; type `k` has `B` (begin) = `1 + 4k`, `I`
+/// (inside) = `2 + 4k`, `L` (last) = `3 + 4k` and `U` (unit, a one-token entity) = `4 + 4k`.
+/// Files and outputs use BIO; BILOU is the model's internal encoding (it learns boundaries better).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagSet {
     types: Vec<String>,
+}
+
+/// Position of a tag inside its entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Outside any entity.
+    O,
+    /// First token of a multi-token entity.
+    B,
+    /// Middle token.
+    I,
+    /// Last token of a multi-token entity.
+    L,
+    /// Single-token entity.
+    U,
+}
+
+/// The part of a tag index.
+pub fn tag_part(tag: usize) -> Part {
+    if tag == 0 {
+        return Part::O;
+    }
+    match (tag - 1) % 4 {
+        0 => Part::B,
+        1 => Part::I,
+        2 => Part::L,
+        _ => Part::U,
+    }
+}
+
+/// The tag index of type `k` and a part (`Part::O` gives 0).
+pub fn tag_of(k: usize, part: Part) -> usize {
+    match part {
+        Part::O => 0,
+        Part::B => 1 + 4 * k,
+        Part::I => 2 + 4 * k,
+        Part::L => 3 + 4 * k,
+        Part::U => 4 + 4 * k,
+    }
 }
 
 impl TagSet {
@@ -27,9 +68,9 @@ impl TagSet {
         &self.types
     }
 
-    /// Number of tags (`1 + 2 × types`).
+    /// Number of tags (`1 + 4 × types`).
     pub fn len(&self) -> usize {
-        1 + 2 * self.types.len()
+        1 + 4 * self.types.len()
     }
 
     /// True when the set has no entity type (only `O`).
@@ -37,43 +78,42 @@ impl TagSet {
         self.types.is_empty()
     }
 
-    /// Index of a tag string; `None` for a type not in the set or a malformed tag.
-    pub fn index(&self, tag: &str) -> Option<usize> {
-        if tag == "O" {
-            return Some(0);
-        }
-        let (bi, ty) = tag.split_at_checked(2)?;
-        let k = self.types.iter().position(|t| t == ty)?;
-        match bi {
-            "B-" => Some(1 + 2 * k),
-            "I-" => Some(2 + 2 * k),
-            _ => None,
-        }
+    /// Index of a type name; `None` when it is not in the set.
+    pub fn type_index(&self, ty: &str) -> Option<usize> {
+        self.types.iter().position(|t| t == ty)
     }
 
-    /// The tag string of an index (`"O"` for out-of-range indices).
+    /// The BIO tag string of an index (`U` prints as `B`, `L` as `I`; out-of-range gives `"O"`).
     pub fn name(&self, tag: usize) -> String {
         match tag_type(tag) {
             Some(k) if k < self.types.len() => {
-                format!("{}-{}", if tag % 2 == 1 { "B" } else { "I" }, self.types[k])
+                let bi = match tag_part(tag) {
+                    Part::B | Part::U => "B",
+                    _ => "I",
+                };
+                format!("{bi}-{}", self.types[k])
             }
             _ => "O".to_string(),
         }
     }
 
-    /// True when tag `cur` may follow tag `prev` in valid BIO (`I-X` only after `B-X` or `I-X`);
-    /// `prev = None` is the sentence start.
-    pub fn allowed(prev: Option<usize>, cur: usize) -> bool {
-        if cur == 0 || cur % 2 == 1 {
-            return true;
+    /// True when tag `cur` may follow tag `prev` in valid BILOU; `prev = None` is the sentence
+    /// start and `cur = None` the sentence end.
+    pub fn allowed(prev: Option<usize>, cur: Option<usize>) -> bool {
+        let open = prev.is_some_and(|p| matches!(tag_part(p), Part::B | Part::I));
+        match cur {
+            None => !open,
+            Some(c) => match tag_part(c) {
+                Part::I | Part::L => open && prev.and_then(tag_type) == tag_type(c),
+                _ => !open,
+            },
         }
-        matches!(prev, Some(p) if p != 0 && tag_type(p) == tag_type(cur))
     }
 }
 
 /// The entity type index of a tag index (`None` for `O`).
 pub fn tag_type(tag: usize) -> Option<usize> {
-    (tag > 0).then(|| (tag - 1) / 2)
+    (tag > 0).then(|| (tag - 1) / 4)
 }
 
 /// A chunk of consecutive tokens with one entity type; `end` is exclusive.
@@ -201,14 +241,20 @@ mod tests {
     #[test]
     fn tagset_indices_and_constraints() {
         let ts = TagSet::new(["PER", "LOC", "PER"]);
-        assert_eq!(ts.len(), 5);
-        assert_eq!(ts.index("I-LOC"), Some(4));
-        assert_eq!(ts.name(3), "B-LOC");
-        assert_eq!(ts.index("B-ORG"), None);
-        assert!(TagSet::allowed(Some(3), 4));
-        assert!(!TagSet::allowed(Some(1), 4));
-        assert!(!TagSet::allowed(None, 2));
-        assert!(TagSet::allowed(Some(0), 1));
+        assert_eq!(ts.len(), 9);
+        assert_eq!(ts.type_index("LOC"), Some(1));
+        assert_eq!(ts.name(tag_of(1, Part::U)), "B-LOC");
+        assert_eq!(ts.name(tag_of(1, Part::L)), "I-LOC");
+        assert_eq!(ts.type_index("ORG"), None);
+        let (b, i, l) = (tag_of(0, Part::B), tag_of(0, Part::I), tag_of(0, Part::L));
+        assert!(TagSet::allowed(Some(b), Some(i)));
+        assert!(TagSet::allowed(Some(i), Some(l)));
+        assert!(!TagSet::allowed(Some(b), Some(0)));
+        assert!(!TagSet::allowed(Some(b), Some(tag_of(1, Part::L))));
+        assert!(!TagSet::allowed(None, Some(i)));
+        assert!(!TagSet::allowed(Some(b), None));
+        assert!(TagSet::allowed(Some(l), None));
+        assert!(TagSet::allowed(Some(0), Some(tag_of(1, Part::U))));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::features::{extract, Resources, SentFeats};
 use crate::lang::Lang;
 use crate::model::{entities_of_path, Model};
 use crate::score::Scorer;
-use crate::tags::{chunks, common_tag, LabelScheme, TagSet};
+use crate::tags::{chunks, common_tag, tag_of, LabelScheme, Part, TagSet};
 use serde::Serialize;
 use std::time::Instant;
 
@@ -28,6 +28,9 @@ pub struct TrainConfig {
     pub verbose: bool,
     /// Stop after this many passes without a dev improvement.
     pub patience: usize,
+    /// Independent runs (different shuffles) whose selected weights are summed (an ensemble that
+    /// costs nothing at tagging time).
+    pub seeds: usize,
 }
 
 impl Default for TrainConfig {
@@ -39,6 +42,7 @@ impl Default for TrainConfig {
             seed: 7,
             verbose: false,
             patience: 4,
+            seeds: 1,
         }
     }
 }
@@ -50,9 +54,9 @@ pub struct TrainReport {
     pub train_sentences: usize,
     /// Training tokens.
     pub train_tokens: usize,
-    /// Passes run.
+    /// Passes run (all runs together).
     pub epochs_run: usize,
-    /// The pass whose averaged weights were kept (1-based).
+    /// The pass whose averaged weights were kept (1-based; first run when several).
     pub best_epoch: usize,
     /// Strict F1 × 100 on dev of the kept weights (0 without dev data).
     pub dev_f1: f64,
@@ -92,17 +96,21 @@ fn prepare(
     for s in data {
         let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
         let tags = scheme_tags(s, scheme);
-        // repair to valid BIO: conlleval chunks re-encoded
+        // conlleval chunks re-encoded as BILOU
         let mut gold = vec![0usize; tags.len()];
         for c in chunks(&tags) {
-            let b = tagset.index(&format!("B-{}", c.ty)).unwrap_or(0);
-            if b == 0 {
+            let Some(k) = tagset.type_index(&c.ty) else {
+                continue;
+            };
+            if c.end - c.start == 1 {
+                gold[c.start] = tag_of(k, Part::U);
                 continue;
             }
-            gold[c.start] = b;
-            for g in gold.iter_mut().take(c.end).skip(c.start + 1) {
-                *g = b + 1;
+            gold[c.start] = tag_of(k, Part::B);
+            for g in gold.iter_mut().take(c.end - 1).skip(c.start + 1) {
+                *g = tag_of(k, Part::I);
             }
+            gold[c.end - 1] = tag_of(k, Part::L);
         }
         p.feats.push(extract(lang, res, bits, &toks));
         p.gold.push(gold);
@@ -145,46 +153,25 @@ fn dev_f1(
     sc.report().f1
 }
 
-/// Trains a model on `train`, selecting the pass and calibrating confidences on `dev` (may be
-/// empty: then the last pass is kept and the temperature is 1). Returns [`NerError::Train`] when
-/// `train` is empty or has no entity.
-pub fn train(
-    lang: Lang,
-    train: &[Sentence],
-    dev: &[Sentence],
-    res: Resources,
+struct Run {
+    f1: f64,
+    best_epoch: usize,
+    epochs_run: usize,
+    weights: Vec<f32>,
+    trans: Vec<f32>,
+}
+
+/// One perceptron run with a shuffling seed; keeps the averaged weights of the best dev pass.
+fn perceptron(
     cfg: &TrainConfig,
-) -> Result<(Model, TrainReport)> {
-    let started = Instant::now();
-    if train.is_empty() {
-        return Err(NerError::Train("no training sentences".into()));
-    }
-    let bits = cfg.bits.clamp(10, 24);
-    let mut types: Vec<String> = train
-        .iter()
-        .flat_map(|s| scheme_tags(s, cfg.scheme))
-        .filter_map(|t| t.get(2..).map(str::to_string))
-        .collect();
-    types.sort();
-    types.dedup();
-    if types.is_empty() {
-        return Err(NerError::Train("the training data has no entity".into()));
-    }
-    let tagset = TagSet::new(&types);
-    let t = tagset.len();
-    let tr = prepare(lang, &res, bits, train, &tagset, cfg.scheme);
-    let dv = prepare(lang, &res, bits, dev, &tagset, cfg.scheme);
-    let train_tokens: usize = tr.feats.iter().map(|f| f.len()).sum();
-    if cfg.verbose {
-        eprintln!(
-            "features ready: {} sentences, {} tokens, {} types, {:.1}s",
-            train.len(),
-            train_tokens,
-            types.len(),
-            started.elapsed().as_secs_f64()
-        );
-    }
-    let rows = 1usize << bits;
+    seed: u64,
+    rows: usize,
+    t: usize,
+    tr: &Prepared,
+    dv: &Prepared,
+    tagset: &TagSet,
+    started: &Instant,
+) -> Run {
     let tw = (t + 1) * (t + 1);
     let mask = bio_mask(t);
     let mut w = vec![0f32; rows * t];
@@ -195,7 +182,7 @@ pub fn train(
     let mut avg = vec![0f32; rows * t];
     let mut c: f32 = 1.0;
     let mut order: Vec<usize> = (0..tr.feats.len()).collect();
-    let mut rng = cfg.seed | 1;
+    let mut rng = seed | 1;
     let mut em = Vec::new();
     let mut epochs_run = 0;
     for epoch in 0..cfg.epochs.max(1) {
@@ -267,10 +254,80 @@ pub fn train(
             break;
         }
     }
-    drop(avg);
-    drop(w);
-    drop(u);
-    let (best_f1, best_epoch, weights, btrans) = best;
+    Run {
+        f1: best.0,
+        best_epoch: best.1,
+        epochs_run,
+        weights: best.2,
+        trans: best.3,
+    }
+}
+
+/// Trains a model on `train`, selecting the pass and calibrating confidences on `dev` (may be
+/// empty: then the last pass is kept and the temperature is 1). Returns [`NerError::Train`] when
+/// `train` is empty or has no entity.
+pub fn train(
+    lang: Lang,
+    train: &[Sentence],
+    dev: &[Sentence],
+    res: Resources,
+    cfg: &TrainConfig,
+) -> Result<(Model, TrainReport)> {
+    let started = Instant::now();
+    if train.is_empty() {
+        return Err(NerError::Train("no training sentences".into()));
+    }
+    let bits = cfg.bits.clamp(10, 24);
+    let mut types: Vec<String> = train
+        .iter()
+        .flat_map(|s| scheme_tags(s, cfg.scheme))
+        .filter_map(|t| t.get(2..).map(str::to_string))
+        .collect();
+    types.sort();
+    types.dedup();
+    if types.is_empty() {
+        return Err(NerError::Train("the training data has no entity".into()));
+    }
+    let tagset = TagSet::new(&types);
+    let t = tagset.len();
+    let tr = prepare(lang, &res, bits, train, &tagset, cfg.scheme);
+    let dv = prepare(lang, &res, bits, dev, &tagset, cfg.scheme);
+    let train_tokens: usize = tr.feats.iter().map(|f| f.len()).sum();
+    if cfg.verbose {
+        eprintln!(
+            "features ready: {} sentences, {} tokens, {} types, {:.1}s",
+            train.len(),
+            train_tokens,
+            types.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let rows = 1usize << bits;
+    let mask = bio_mask(t);
+    let seeds = cfg.seeds.max(1);
+    let mut runs = Vec::with_capacity(seeds);
+    for k in 0..seeds {
+        let seed = cfg.seed.wrapping_add(0x9E37_79B9 * k as u64);
+        let run = perceptron(cfg, seed, rows, t, &tr, &dv, &tagset, &started);
+        if cfg.verbose && seeds > 1 {
+            eprintln!("run {}: best pass {} dev F1 {:.2}", k + 1, run.best_epoch, run.f1);
+        }
+        runs.push(run);
+    }
+    let epochs_run = runs.iter().map(|r| r.epochs_run).sum();
+    let mut first = runs.swap_remove(0);
+    for r in &runs {
+        first.weights.iter_mut().zip(&r.weights).for_each(|(a, b)| *a += b);
+        first.trans.iter_mut().zip(&r.trans).for_each(|(a, b)| *a += b);
+    }
+    drop(runs);
+    let best_epoch = first.best_epoch;
+    let (weights, btrans) = (first.weights, first.trans);
+    let best_f1 = if seeds == 1 || dv.feats.is_empty() {
+        first.f1
+    } else {
+        dev_f1(&weights, &btrans, &mask, t, &dv, &tagset)
+    };
     let temperature = if dv.feats.is_empty() {
         1.0
     } else {

@@ -62,6 +62,9 @@ pub struct TrainArgs {
     /// from (en/es); default: the tokens of the --train files.
     #[arg(long, num_args = 1..)]
     cluster_text: Vec<PathBuf>,
+    /// Independent training runs summed into one model (an ensemble with no tagging cost).
+    #[arg(long, default_value_t = 1)]
+    seeds: usize,
     /// Number of finest word clusters (0 disables clusters).
     #[arg(long, default_value_t = 0)]
     clusters: usize,
@@ -171,6 +174,7 @@ fn run_train(a: TrainArgs) -> anyhow::Result<()> {
             SchemeArg::Common => LabelScheme::Common,
         },
         verbose: true,
+        seeds: a.seeds,
         ..TrainConfig::default()
     };
     let res = Resources {
