@@ -47,7 +47,11 @@ fn bench(c: &mut Criterion) {
         println!(
             "ner {lang}: {tokens} tokens, {found} entities, {tps:.0} tokens/s with confidences \
              (floor {FLOOR_TOKENS_PER_SECOND:.0}: {}; {:.1}x)",
-            if tps >= FLOOR_TOKENS_PER_SECOND { "met" } else { "MISSED" },
+            if tps >= FLOOR_TOKENS_PER_SECOND {
+                "met"
+            } else {
+                "MISSED"
+            },
             tps / FLOOR_TOKENS_PER_SECOND
         );
         group.throughput(Throughput::Elements(tokens as u64));
@@ -55,7 +59,12 @@ fn bench(c: &mut Criterion) {
             b.iter(|| sents.iter().map(|s| model.entities(s).len()).sum::<usize>())
         });
         group.bench_function(format!("{lang}/viterbi_only"), |b| {
-            b.iter(|| sents.iter().map(|s| model.tag_indices(s).len()).sum::<usize>())
+            b.iter(|| {
+                sents
+                    .iter()
+                    .map(|s| model.tag_indices(s).len())
+                    .sum::<usize>()
+            })
         });
     }
     group.finish();

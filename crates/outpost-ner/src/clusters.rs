@@ -21,7 +21,12 @@ pub fn read_text(path: &Path, lang: Lang) -> Result<Vec<Vec<String>>> {
     let text = std::fs::read_to_string(path).map_err(|e| NerError::io(path, e))?;
     Ok(text
         .lines()
-        .map(|l| tokenize(l, lang).into_iter().map(|r| l[r].to_string()).collect())
+        .map(|l| {
+            tokenize(l, lang)
+                .into_iter()
+                .map(|r| l[r].to_string())
+                .collect()
+        })
         .filter(|v: &Vec<String>| !v.is_empty())
         .collect())
 }
@@ -77,7 +82,9 @@ pub fn induce(sentences: &[Vec<String>], k: usize, iters: usize) -> Clusters {
             let right = if i + 1 == ids.len() {
                 Some(2 * ctx_n as u32 + 1)
             } else {
-                ids[i + 1].filter(|&c| c < ctx_n).map(|c| (ctx_n + c) as u32)
+                ids[i + 1]
+                    .filter(|&c| c < ctx_n)
+                    .map(|c| (ctx_n + c) as u32)
             };
             for d in [left, right].into_iter().flatten() {
                 *rows[w].entry(d).or_default() += 1.0;
@@ -173,9 +180,20 @@ mod tests {
         for r in 0..40 {
             let c = cities[r % 4];
             let v = verbs[(r / 4) % 4];
-            sents.push(vec!["he".into(), "lives".into(), "in".into(), c.to_string(), ".".into()]);
+            sents.push(vec![
+                "he".into(),
+                "lives".into(),
+                "in".into(),
+                c.to_string(),
+                ".".into(),
+            ]);
             sents.push(vec!["she".into(), v.to_string(), "fast".into(), ".".into()]);
-            sents.push(vec!["they".into(), v.to_string(), "quickly".into(), "today".into()]);
+            sents.push(vec![
+                "they".into(),
+                v.to_string(),
+                "quickly".into(),
+                "today".into(),
+            ]);
         }
         let cl = induce(&sents, 4, 10);
         let get = |w: &str| cl.get(&hash_str(w)).map(|c| c[0]);

@@ -58,8 +58,8 @@ pub fn parse_conll(text: &str, path: &Path) -> Result<Vec<Sentence>> {
                 }
             },
         };
-        let valid = tag == "O"
-            || (tag.len() > 2 && (tag.starts_with("B-") || tag.starts_with("I-")));
+        let valid =
+            tag == "O" || (tag.len() > 2 && (tag.starts_with("B-") || tag.starts_with("I-")));
         if !valid {
             return Err(NerError::Format {
                 path: path.to_path_buf(),
@@ -83,11 +83,17 @@ mod tests {
     #[test]
     fn parses_sentences_and_reports_bad_lines() {
         let p = Path::new("x.conll");
-        let s = parse_conll("-DOCSTART- O\n\nEU\tB-ORG\nrejects\tO\n\n\nPeter B-PER\n", p).unwrap();
+        let s = parse_conll(
+            "-DOCSTART- O\n\nEU\tB-ORG\nrejects\tO\n\n\nPeter B-PER\n",
+            p,
+        )
+        .unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].tokens, vec!["EU", "rejects"]);
         assert_eq!(s[1].tags, vec!["B-PER"]);
-        let e = parse_conll("EU\tB-ORG\nbroken\n", p).unwrap_err().to_string();
+        let e = parse_conll("EU\tB-ORG\nbroken\n", p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("x.conll:2"), "{e}");
         let e = parse_conll("EU\tX-ORG\n", p).unwrap_err().to_string();
         assert!(e.contains("x.conll:1"), "{e}");

@@ -97,7 +97,13 @@ pub fn marginals(
     let et: Vec<f64> = trans
         .iter()
         .zip(mask)
-        .map(|(&s, &ok)| if ok { ((s as f64 - tmax) / temp).exp() } else { 0.0 })
+        .map(|(&s, &ok)| {
+            if ok {
+                ((s as f64 - tmax) / temp).exp()
+            } else {
+                0.0
+            }
+        })
         .collect();
     let mut ee = vec![0f64; n * t];
     for i in 0..n {
@@ -190,6 +196,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn brute_force_marginals_match() {
         let t = 5;
         let em: Vec<f32> = (0..15).map(|k| (k as f32 * 0.71).cos()).collect();

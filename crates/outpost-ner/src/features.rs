@@ -129,7 +129,12 @@ fn extract_words(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
     let clusters: Vec<[u64; 4]> = lw
         .iter()
         .map(|h| match res.clusters.get(h) {
-            Some(c) => [c[0] as u64 + 1, c[1] as u64 + 1, c[2] as u64 + 1, c[3] as u64],
+            Some(c) => [
+                c[0] as u64 + 1,
+                c[1] as u64 + 1,
+                c[2] as u64 + 1,
+                c[3] as u64,
+            ],
             None => [0; 4],
         })
         .collect();
@@ -176,12 +181,19 @@ fn extract_words(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
         hs.push(mix(12, sh[i].1));
         hs.push(mix(13, at(&shs, ii - 1)));
         hs.push(mix(14, at(&shs, ii + 1)));
-        hs.push(mix(mix(mix(15, at(&shs, ii - 1)), shs[i]), at(&shs, ii + 1)));
+        hs.push(mix(
+            mix(mix(15, at(&shs, ii - 1)), shs[i]),
+            at(&shs, ii + 1),
+        ));
         hs.push(mix(mix(16, at(&lw, ii - 1)), shs[i]));
         hs.push(mix(mix(17, shs[i]), at(&lw, ii + 1)));
+        hs.push(mix(18, at(&lw, ii - 3)));
+        hs.push(mix(18, at(&lw, ii + 3)));
+        hs.push(mix(mix(19, at(&lw, ii - 2)), at(&lw, ii - 1)));
+        hs.push(mix(mix(39, at(&lw, ii + 1)), at(&lw, ii + 2)));
         let w: Vec<char> = tokens[i].chars().collect();
         let m = w.len();
-        for k in 1..=4.min(m) {
+        for k in 1..=5.min(m) {
             let pre: String = w[..k].iter().collect();
             let suf: String = w[m - k..].iter().collect();
             hs.push(mix(20 + k as u64, hash_str(&pre)));
@@ -210,6 +222,7 @@ fn extract_words(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
         hs.push(mix(47, at(&gaz, ii + 1)));
         hs.push(mix(mix(48, gaz[i]), shs[i]));
         if !res.clusters.is_empty() {
+            #[allow(clippy::needless_range_loop)]
             for g in 0..3 {
                 let c0 = clusters[i][g];
                 let cp = if i > 0 { clusters[i - 1][g] } else { BOS };
@@ -338,7 +351,11 @@ fn extract_zh(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
         hs.push(mix(21, pos));
         hs.push(mix(mix(22, wh), pos));
         hs.push(mix(mix(23, c(0)), pos));
-        let prevw = if widx > 0 { words[widx as usize - 1] } else { BOS };
+        let prevw = if widx > 0 {
+            words[widx as usize - 1]
+        } else {
+            BOS
+        };
         let nextw = words.get(widx as usize + 1).copied().unwrap_or(EOS);
         hs.push(mix(24, prevw));
         hs.push(mix(25, nextw));

@@ -217,8 +217,17 @@ mod tests {
         g.add("New York", Lang::En, kind::CITY);
         g.add("York", Lang::En, kind::CITY);
         g.add("United States", Lang::En, kind::COUNTRY);
-        let m = g.find(&keys(&["in", "New", "York", "and", "York", "United", "States"]));
-        assert_eq!(m, vec![(1, 3, kind::CITY), (4, 5, kind::CITY), (5, 7, kind::COUNTRY)]);
+        let m = g.find(&keys(&[
+            "in", "New", "York", "and", "York", "United", "States",
+        ]));
+        assert_eq!(
+            m,
+            vec![
+                (1, 3, kind::CITY),
+                (4, 5, kind::CITY),
+                (5, 7, kind::COUNTRY)
+            ]
+        );
     }
 
     #[test]

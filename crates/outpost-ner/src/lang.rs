@@ -51,7 +51,11 @@ impl FromStr for Lang {
     /// Parses `zh`/`es`/`en` (case-insensitive; `zh-CN`, `zh-Hans`, `es-ES`, `en-US` style tags too);
     /// anything else is [`NerError::Lang`].
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let base = s.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let base = s
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match base.as_str() {
             "zh" => Ok(Lang::Zh),
             "es" => Ok(Lang::Es),

@@ -26,8 +26,8 @@
 //! # Ok::<(), outpost_ner::NerError>(())
 //! ```
 
-mod codec;
 pub mod clusters;
+mod codec;
 pub mod conll;
 pub mod decode;
 pub mod error;

@@ -232,7 +232,8 @@ impl Model {
             w.u64(k);
             w.u8(v);
         }
-        let mut cl: Vec<(u64, [u16; 4])> = self.res.clusters.iter().map(|(&k, &v)| (k, v)).collect();
+        let mut cl: Vec<(u64, [u16; 4])> =
+            self.res.clusters.iter().map(|(&k, &v)| (k, v)).collect();
         cl.sort_unstable();
         w.u32(cl.len() as u32);
         for (k, v) in cl {

@@ -121,3 +121,80 @@ impl Recognizer for NerRecognizer {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conll::Sentence;
+    use crate::features::Resources;
+    use crate::train::{train, TrainConfig};
+    use outpost_core::Document;
+
+    fn tiny_model() -> Model {
+        let names = ["Ana", "Luis", "Marta", "Pablo"];
+        let places = ["Madrid", "Prato", "Lima", "Quito"];
+        let mut data = Vec::new();
+        for n in names {
+            for p in places {
+                data.push(Sentence {
+                    tokens: vec![n.into(), "vive".into(), "en".into(), p.into(), ".".into()],
+                    tags: vec![
+                        "B-PER".into(),
+                        "O".into(),
+                        "O".into(),
+                        "B-LOC".into(),
+                        "O".into(),
+                    ],
+                });
+            }
+        }
+        let cfg = TrainConfig {
+            epochs: 5,
+            bits: 14,
+            ..TrainConfig::default()
+        };
+        train(Lang::Es, &data, &data[..4], Resources::default(), &cfg)
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn spans_have_code_point_offsets_into_the_document() {
+        let rec = NerRecognizer::new([tiny_model()]);
+        let text = "¡Olé! 👩‍👩‍👧 José. Marta vive en Quito.";
+        let mut doc = Doc::new(Document::new("d", text));
+        doc.lang = Some("es".into());
+        let spans = rec.recognize(&doc);
+        let found: Vec<(&str, Label)> = spans.iter().map(|s| (s.text.as_str(), s.label)).collect();
+        assert!(found.contains(&("Marta", Label::Per)), "{found:?}");
+        assert!(found.contains(&("Quito", Label::Loc)), "{found:?}");
+        for s in &spans {
+            let via: String = text.chars().skip(s.start).take(s.end - s.start).collect();
+            assert_eq!(via, s.text);
+            assert!(s.score > 0.0 && s.score <= 1.0);
+            assert_eq!(s.source, "ner");
+        }
+        // a language without a model yields nothing
+        doc.lang = Some("zh".into());
+        assert!(rec.recognize(&doc).is_empty());
+    }
+
+    #[test]
+    fn shipped_models_load_and_tag() {
+        let dir = default_model_dir();
+        if !dir.join("en.bin").exists() {
+            eprintln!("no shipped models in {}: skipping", dir.display());
+            return;
+        }
+        let rec = NerRecognizer::new([Model::load(&dir.join("en.bin")).unwrap()]);
+        let mut doc = Doc::new(Document::new(
+            "d",
+            "The police in Madrid said on Monday that John Smith had left for Germany.",
+        ));
+        doc.lang = Some("en".into());
+        let spans = rec.recognize(&doc);
+        let texts: Vec<&str> = spans.iter().map(|s| s.text.as_str()).collect();
+        assert!(texts.contains(&"Madrid"), "{texts:?}");
+        assert!(texts.contains(&"John Smith"), "{texts:?}");
+    }
+}

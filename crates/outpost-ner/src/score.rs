@@ -20,9 +20,17 @@ pub struct Prf {
 }
 
 fn prf(correct: f64, predicted: f64, gold: f64) -> (f64, f64, f64) {
-    let p = if predicted > 0.0 { correct / predicted } else { 0.0 };
+    let p = if predicted > 0.0 {
+        correct / predicted
+    } else {
+        0.0
+    };
     let r = if gold > 0.0 { correct / gold } else { 0.0 };
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (100.0 * p, 100.0 * r, 100.0 * f)
 }
 

@@ -221,7 +221,9 @@ mod tests {
 
     #[test]
     fn conlleval_chunk_rules() {
-        let tags = ["B-PER", "I-PER", "I-ORG", "O", "I-LOC", "I-LOC", "B-LOC", "B-LOC", "I-PER"];
+        let tags = [
+            "B-PER", "I-PER", "I-ORG", "O", "I-LOC", "I-LOC", "B-LOC", "B-LOC", "I-PER",
+        ];
         let c = chunks(&tags);
         let got: Vec<(usize, usize, &str)> =
             c.iter().map(|c| (c.start, c.end, c.ty.as_str())).collect();

@@ -99,17 +99,21 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn is_joiner(c: char) -> bool {
-    matches!(c, '.' | '-' | '\'' | '’' | '&' | '/' | ',' | '_' | '@' | '·')
+    matches!(
+        c,
+        '.' | '-' | '\'' | '’' | '&' | '/' | ',' | '_' | '@' | '·'
+    )
 }
 
 fn is_abbreviation(word: &str) -> bool {
     let mut chars = word.chars();
-    let single_letter = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic());
+    let single_letter =
+        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic());
     single_letter
         || word.contains('.')
-        || ABBREVIATIONS
-            .iter()
-            .any(|a| a.len() == word.len() && a.eq_ignore_ascii_case(word) || *a == word.to_lowercase())
+        || ABBREVIATIONS.iter().any(|a| {
+            a.len() == word.len() && a.eq_ignore_ascii_case(word) || *a == word.to_lowercase()
+        })
 }
 
 /// Splits one whitespace-free chunk into word and punctuation tokens.
@@ -143,7 +147,10 @@ fn split_chunk(s: &str, base: usize, lang: Lang, out: &mut Vec<Range<usize>>) {
                 j += 1;
             }
             let (w0, w1) = (base + at(i), base + at(j));
-            match (lang == Lang::En).then(|| clitic_split(&s[at(i)..at(j)])).flatten() {
+            match (lang == Lang::En)
+                .then(|| clitic_split(&s[at(i)..at(j)]))
+                .flatten()
+            {
                 Some(k) => {
                     out.push(w0..w0 + k);
                     out.push(w0 + k..w1);
@@ -195,10 +202,27 @@ mod tests {
     #[test]
     fn english_follows_conll_conventions() {
         assert_eq!(
-            toks("U.S. Inc. said: Germany's 1,000-man \"force\" isn't (ready)...", Lang::En),
+            toks(
+                "U.S. Inc. said: Germany's 1,000-man \"force\" isn't (ready)...",
+                Lang::En
+            ),
             vec![
-                "U.S.", "Inc.", "said", ":", "Germany", "'s", "1,000-man", "\"", "force", "\"",
-                "is", "n't", "(", "ready", ")", "..."
+                "U.S.",
+                "Inc.",
+                "said",
+                ":",
+                "Germany",
+                "'s",
+                "1,000-man",
+                "\"",
+                "force",
+                "\"",
+                "is",
+                "n't",
+                "(",
+                "ready",
+                ")",
+                "..."
             ]
         );
     }
@@ -207,7 +231,9 @@ mod tests {
     fn spanish_keeps_accents_and_inverted_marks() {
         assert_eq!(
             toks("¿Dónde está la Policía de Madrid, Sr. Pérez?", Lang::Es),
-            vec!["¿", "Dónde", "está", "la", "Policía", "de", "Madrid", ",", "Sr.", "Pérez", "?"]
+            vec![
+                "¿", "Dónde", "está", "la", "Policía", "de", "Madrid", ",", "Sr.", "Pérez", "?"
+            ]
         );
     }
 

@@ -162,6 +162,7 @@ struct Run {
 }
 
 /// One perceptron run with a shuffling seed; keeps the averaged weights of the best dev pass.
+#[allow(clippy::too_many_arguments)]
 fn perceptron(
     cfg: &TrainConfig,
     seed: u64,
@@ -239,7 +240,7 @@ fn perceptron(
         let f1 = if dv.feats.is_empty() {
             epoch as f64
         } else {
-            dev_f1(&avg, &atrans, &mask, t, &dv, &tagset)
+            dev_f1(&avg, &atrans, &mask, t, dv, tagset)
         };
         if cfg.verbose {
             eprintln!(
@@ -310,15 +311,28 @@ pub fn train(
         let seed = cfg.seed.wrapping_add(0x9E37_79B9 * k as u64);
         let run = perceptron(cfg, seed, rows, t, &tr, &dv, &tagset, &started);
         if cfg.verbose && seeds > 1 {
-            eprintln!("run {}: best pass {} dev F1 {:.2}", k + 1, run.best_epoch, run.f1);
+            eprintln!(
+                "run {}: best pass {} dev F1 {:.2}",
+                k + 1,
+                run.best_epoch,
+                run.f1
+            );
         }
         runs.push(run);
     }
     let epochs_run = runs.iter().map(|r| r.epochs_run).sum();
     let mut first = runs.swap_remove(0);
     for r in &runs {
-        first.weights.iter_mut().zip(&r.weights).for_each(|(a, b)| *a += b);
-        first.trans.iter_mut().zip(&r.trans).for_each(|(a, b)| *a += b);
+        first
+            .weights
+            .iter_mut()
+            .zip(&r.weights)
+            .for_each(|(a, b)| *a += b);
+        first
+            .trans
+            .iter_mut()
+            .zip(&r.trans)
+            .for_each(|(a, b)| *a += b);
     }
     drop(runs);
     let best_epoch = first.best_epoch;
@@ -368,7 +382,9 @@ fn calibrate(
 ) -> f32 {
     let mut em = Vec::new();
     let mut best = (f64::INFINITY, 1.0f32);
-    let sample: Vec<usize> = (0..dev.feats.len()).step_by(1.max(dev.feats.len() / 1500)).collect();
+    let sample: Vec<usize> = (0..dev.feats.len())
+        .step_by(1.max(dev.feats.len() / 1500))
+        .collect();
     let mut cached: Vec<(Vec<f32>, Vec<usize>)> = Vec::new();
     for &s in &sample {
         let f = &dev.feats[s];
@@ -376,7 +392,7 @@ fn calibrate(
         let path = viterbi(&em, f.len(), t, trans, mask);
         cached.push((em.clone(), path));
     }
-    for k in -4..=12 {
+    for k in -4..=20 {
         let temp = 2f32.powf(k as f32 / 2.0);
         let (mut loss, mut count) = (0.0f64, 0usize);
         for (&s, (em, path)) in sample.iter().zip(&cached) {
@@ -412,7 +428,13 @@ mod tests {
     }
 
     fn synthetic() -> Vec<Sentence> {
-        let people = ["Alice Smith", "Bob Jones", "Carla Diaz", "Dan Brown", "Eve Stone"];
+        let people = [
+            "Alice Smith",
+            "Bob Jones",
+            "Carla Diaz",
+            "Dan Brown",
+            "Eve Stone",
+        ];
         let places = ["Madrid", "Prato", "Dublin", "Toronto", "Rotterdam"];
         let mut out = Vec::new();
         for (k, p) in people.iter().enumerate() {

@@ -276,11 +276,18 @@ fn run_eval(a: EvalArgs) -> anyhow::Result<()> {
         scorer.add(toks.len(), &chunks(&gold), &pred);
     }
     let mut report = scorer.report();
-    report.tokens_per_second = if secs > 0.0 { (tokens as f64 / secs).round() } else { 0.0 };
-    if a.json {
-        println!("{}", serde_json::to_string(&report)?);
+    report.tokens_per_second = if secs > 0.0 {
+        (tokens as f64 / secs).round()
     } else {
-        println!(
+        0.0
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        writeln!(
+            out,
             "F1 {:.2}  P {:.2}  R {:.2}  partial F1 {:.2}  type F1 {:.2}  {} tokens, {:.0} tokens/s",
             report.f1,
             report.precision,
@@ -289,12 +296,13 @@ fn run_eval(a: EvalArgs) -> anyhow::Result<()> {
             report.type_f1,
             report.tokens,
             report.tokens_per_second
-        );
+        )?;
         for (ty, p) in &report.per_type {
-            println!(
+            writeln!(
+                out,
                 "  {ty:<14} F1 {:6.2}  P {:6.2}  R {:6.2}  gold {}",
                 p.f1, p.precision, p.recall, p.support
-            );
+            )?;
         }
     }
     Ok(())
