@@ -360,6 +360,10 @@ fn extract_zh(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
         hs.push(mix(24, prevw));
         hs.push(mix(25, nextw));
         hs.push(mix(mix(26, prevw), wh));
+        hs.push(mix(mix(27, wh), nextw));
+        hs.push(mix(28, c(-3)));
+        hs.push(mix(29, c(3)));
+        hs.push(mix(mix(34, nextw), pos));
         hs.push(mix(30, gaz[i]));
         hs.push(mix(31, at(&gaz, ii - 1)));
         hs.push(mix(32, at(&gaz, ii + 1)));

@@ -18,9 +18,59 @@ pub fn default_model_dir() -> PathBuf {
     }
 }
 
+/// Head words that make an en/es `ORG` a government body (CoNLL has no GOV type): matched as whole
+/// lower-cased words of the span.
+const GOV_HEADS: &[&str] = &[
+    "police",
+    "ministry",
+    "bureau",
+    "embassy",
+    "consulate",
+    "government",
+    "parliament",
+    "congress",
+    "senate",
+    "army",
+    "navy",
+    "prosecutor",
+    "prosecutors",
+    "court",
+    "cabinet",
+    "policía",
+    "policia",
+    "ministerio",
+    "embajada",
+    "consulado",
+    "gobierno",
+    "ayuntamiento",
+    "congreso",
+    "senado",
+    "fiscalía",
+    "fiscalia",
+    "juzgado",
+    "tribunal",
+    "ejército",
+    "ejercito",
+    "comisaría",
+    "guardia",
+    "mossos",
+    "ertzaintza",
+    "carabinieri",
+    "polizia",
+    "questura",
+];
+
+/// True when an en/es organisation name contains a government head word.
+pub fn is_government_name(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| !w.is_empty() && GOV_HEADS.contains(&w.to_lowercase().as_str()))
+}
+
 /// Finds PER/ORG/LOC/GOV/ADDRESS spans (and MISC when asked) with one model per language, chosen
 /// by the document's language. Each sentence of the document is tagged separately; spans carry
-/// code-point offsets into the document text and the entity confidence as score.
+/// code-point offsets into the document text and the entity confidence as score. For en/es,
+/// whose training data has no GOV type, an `ORG` whose name contains a government head word
+/// (police, ministry, bureau, embassy, policía, ministerio, embajada, …) is reported as `GOV`.
 #[derive(Debug, Clone)]
 pub struct NerRecognizer {
     models: HashMap<Lang, Arc<Model>>,
@@ -103,9 +153,13 @@ impl Recognizer for NerRecognizer {
                 continue;
             };
             for e in model.tag_text(sentence) {
-                let label = label_of(&e.ty);
+                let mut label = label_of(&e.ty);
                 if label == Label::Misc && !self.keep_misc {
                     continue;
+                }
+                let name = &sentence[e.bytes.clone()];
+                if label == Label::Org && model.lang() != Lang::Zh && is_government_name(name) {
+                    label = Label::Gov;
                 }
                 let span = doc
                     .span_from_bytes(
@@ -195,6 +249,9 @@ mod tests {
         let spans = rec.recognize(&doc);
         let texts: Vec<&str> = spans.iter().map(|s| s.text.as_str()).collect();
         assert!(texts.contains(&"Madrid"), "{texts:?}");
+        assert!(is_government_name("Fuzhou Public Security Bureau"));
+        assert!(is_government_name("Policía Nacional"));
+        assert!(!is_government_name("Safeguard Defenders"));
         assert!(texts.contains(&"John Smith"), "{texts:?}");
     }
 }
