@@ -30,7 +30,9 @@ pub struct Model {
     trans: Vec<f32>,
     mask: Vec<bool>,
     index: Vec<u32>,
-    weights: Vec<f32>,
+    /// Quantised weights, `slots × t`; real weight = value × `scale`.
+    weights: Vec<i16>,
+    scale: f32,
     meta: String,
 }
 
@@ -59,7 +61,9 @@ pub struct TextEntity {
 }
 
 impl Model {
-    /// Builds a model from dense training weights (`rows × t`), dropping all-zero rows.
+    /// Builds a model from dense training weights (`rows × t`): quantises them to 16 bits with one
+    /// scale (so a model in memory tags exactly like the same model saved and loaded) and drops
+    /// all-zero rows.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_dense(
         lang: Lang,
@@ -75,12 +79,18 @@ impl Model {
         let t = tagset.len();
         let rows = 1usize << bits;
         let mut index = vec![NONE; rows];
+        let max = dense.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
         let mut weights = Vec::new();
+        let mut q = vec![0i16; t];
         for (r, slot) in index.iter_mut().enumerate() {
             let w = &dense[r * t..(r + 1) * t];
-            if w.iter().any(|&x| x != 0.0) {
+            for (qi, x) in q.iter_mut().zip(w) {
+                *qi = (x / scale).round().clamp(-32767.0, 32767.0) as i16;
+            }
+            if q.iter().any(|&x| x != 0) {
                 *slot = (weights.len() / t) as u32;
-                weights.extend_from_slice(w);
+                weights.extend_from_slice(&q);
             }
         }
         Self {
@@ -94,6 +104,7 @@ impl Model {
             trans,
             index,
             weights,
+            scale,
             meta,
         }
     }
@@ -137,17 +148,22 @@ impl Model {
     pub fn emissions(&self, f: &SentFeats) -> Vec<f32> {
         let t = self.tagset.len();
         let n = f.len();
+        // look all rows up first (independent loads overlap), then accumulate in integers
+        let slots: Vec<u32> = f.ids.iter().map(|&r| self.index[r as usize]).collect();
+        let mut acc = vec![0i32; t];
         let mut em = vec![0f32; n * t];
         for i in 0..n {
-            let out = &mut em[i * t..(i + 1) * t];
-            for &r in f.token(i) {
-                let slot = self.index[r as usize];
+            acc.iter_mut().for_each(|a| *a = 0);
+            for &slot in &slots[f.offs[i] as usize..f.offs[i + 1] as usize] {
                 if slot != NONE {
                     let w = &self.weights[slot as usize * t..(slot as usize + 1) * t];
-                    for (o, x) in out.iter_mut().zip(w) {
-                        *o += x;
+                    for (a, &x) in acc.iter_mut().zip(w) {
+                        *a += x as i32;
                     }
                 }
+            }
+            for (o, &a) in em[i * t..(i + 1) * t].iter_mut().zip(&acc) {
+                *o = a as f32 * self.scale;
             }
         }
         em
@@ -242,19 +258,15 @@ impl Model {
                 w.u16(x);
             }
         }
-        // weights: quantised to i16 with one scale
-        let max = self.weights.iter().fold(0f32, |m, x| m.max(x.abs()));
-        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
-        let mut rows: Vec<(u32, u32)> = Vec::new();
-        for (r, &slot) in self.index.iter().enumerate() {
-            if slot != NONE {
-                let ws = &self.weights[slot as usize * t..(slot as usize + 1) * t];
-                if ws.iter().any(|x| (x / scale).round() != 0.0) {
-                    rows.push((r as u32, slot));
-                }
-            }
-        }
-        w.f32(scale);
+        // weights: already quantised to i16 with one scale
+        let rows: Vec<(u32, u32)> = self
+            .index
+            .iter()
+            .enumerate()
+            .filter(|(_, &slot)| slot != NONE)
+            .map(|(r, &slot)| (r as u32, slot))
+            .collect();
+        w.f32(self.scale);
         w.u32(rows.len() as u32);
         let mut prev = 0u32;
         for &(r, _) in &rows {
@@ -264,8 +276,7 @@ impl Model {
         // column-major by tag so that runs of zeros compress well
         for y in 0..t {
             for &(_, slot) in &rows {
-                let x = self.weights[slot as usize * t + y];
-                w.i16((x / scale).round().clamp(-32767.0, 32767.0) as i16);
+                w.i16(self.weights[slot as usize * t + y]);
             }
         }
         let mut enc = ZlibEncoder::new(Vec::new(), flate2::Compression::best());
@@ -352,10 +363,10 @@ impl Model {
                 .ok_or_else(|| r.err("weight row out of range"))?;
             index[row as usize] = slot as u32;
         }
-        let mut weights = vec![0f32; nrows * t];
+        let mut weights = vec![0i16; nrows * t];
         for y in 0..t {
             for slot in 0..nrows {
-                weights[slot * t + y] = r.i16()? as f32 * scale;
+                weights[slot * t + y] = r.i16()?;
             }
         }
         if !r.at_end() {
@@ -375,6 +386,7 @@ impl Model {
             trans,
             index,
             weights,
+            scale,
             meta,
         })
     }
