@@ -77,6 +77,18 @@ pub fn viterbi(em: &[f32], n: usize, t: usize, trans: &[f32], mask: &[bool]) -> 
     out
 }
 
+/// `exp((trans - max) / temperature)` with disallowed transitions at 0: the transition factors of
+/// [`marginals_with`]. A non-positive temperature is treated as 1.
+pub fn exp_transitions(trans: &[f32], mask: &[bool], temperature: f32) -> Vec<f64> {
+    let temp = if temperature > 0.0 { temperature } else { 1.0 } as f64;
+    let tmax = trans.iter().cloned().fold(f32::NEG_INFINITY, f32::max) as f64;
+    trans
+        .iter()
+        .zip(mask)
+        .map(|(&s, &ok)| if ok { ((s as f64 - tmax) / temp).exp() } else { 0.0 })
+        .collect()
+}
+
 /// Posterior marginals `p(y_i = y)` (row-major `n × t`) of the distribution proportional to
 /// `exp(score / temperature)`, computed with scaled forward-backward. A non-positive temperature
 /// is treated as 1.
@@ -88,23 +100,24 @@ pub fn marginals(
     mask: &[bool],
     temperature: f32,
 ) -> Vec<f32> {
+    let et = exp_transitions(trans, mask, temperature);
+    marginals_with(em, n, t, &et, mask, temperature)
+}
+
+/// [`marginals`] with the transition factors precomputed by [`exp_transitions`].
+pub fn marginals_with(
+    em: &[f32],
+    n: usize,
+    t: usize,
+    et: &[f64],
+    mask: &[bool],
+    temperature: f32,
+) -> Vec<f32> {
     if n == 0 {
         return Vec::new();
     }
     let temp = if temperature > 0.0 { temperature } else { 1.0 } as f64;
     let w = t + 1;
-    let tmax = trans.iter().cloned().fold(f32::NEG_INFINITY, f32::max) as f64;
-    let et: Vec<f64> = trans
-        .iter()
-        .zip(mask)
-        .map(|(&s, &ok)| {
-            if ok {
-                ((s as f64 - tmax) / temp).exp()
-            } else {
-                0.0
-            }
-        })
-        .collect();
     let mut ee = vec![0f64; n * t];
     for i in 0..n {
         let row = &em[i * t..(i + 1) * t];

@@ -2,7 +2,7 @@
 //! and a compact file format (zlib-compressed, weights quantised to 16 bits).
 
 use crate::codec::{Reader, Writer};
-use crate::decode::{bio_mask, marginals, viterbi};
+use crate::decode::{bio_mask, exp_transitions, marginals_with, viterbi};
 use crate::error::{NerError, Result};
 use crate::features::{extract, Clusters, Resources, SentFeats};
 use crate::gazetteer::Gazetteer;
@@ -29,6 +29,8 @@ pub struct Model {
     res: Resources,
     trans: Vec<f32>,
     mask: Vec<bool>,
+    /// Transition factors for the marginals at `temperature`.
+    exp_trans: Vec<f64>,
     index: Vec<u32>,
     /// Quantised weights, `slots × t`; real weight = value × `scale`.
     weights: Vec<i16>,
@@ -93,9 +95,11 @@ impl Model {
                 weights.extend_from_slice(&q);
             }
         }
+        let mask = bio_mask(t);
         Self {
             lang,
-            mask: bio_mask(t),
+            exp_trans: exp_transitions(&trans, &mask, temperature),
+            mask,
             tagset,
             scheme,
             bits,
@@ -199,7 +203,11 @@ impl Model {
     ) -> Vec<TokenEntity> {
         let t = self.tagset.len();
         let path = viterbi(em, n, t, &self.trans, &self.mask);
-        let marg = marginals(em, n, t, &self.trans, &self.mask, temperature);
+        let marg = if temperature == self.temperature {
+            marginals_with(em, n, t, &self.exp_trans, &self.mask, temperature)
+        } else {
+            crate::decode::marginals(em, n, t, &self.trans, &self.mask, temperature)
+        };
         entities_of_path(&path, &self.tagset, |i, y| marg[i * t + y])
     }
 
@@ -372,9 +380,11 @@ impl Model {
         if !r.at_end() {
             return Err(r.err("trailing bytes"));
         }
+        let mask = bio_mask(t);
         Ok(Self {
             lang,
-            mask: bio_mask(t),
+            exp_trans: exp_transitions(&trans, &mask, temperature),
+            mask,
             tagset,
             scheme,
             bits,
