@@ -36,14 +36,14 @@ tiny_checkpoint() {
     local dir="$1"
     mkdir -p "$dir"
     "$VENV/bin/python" - "$dir" <<'PY'
-import sys, torch
-from transformers import BertConfig, BertForTokenClassification
+import os, sys, torch
+from transformers import BertConfig, BertForTokenClassification, BertTokenizerFast
 out = sys.argv[1]
 torch.manual_seed(0)
 specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 words = ["police", "in", "prato", "said", "opened", "a", "station", ".", "otra", "frase", "aqui",
          "##s", "##ing"] + list("福州市公安局在设立站。abcdefghijklmnopqrstuvwxyz")
-vocab = specials + words
+vocab = specials + list(dict.fromkeys(words))
 with open(f"{out}/vocab.txt", "w", encoding="utf-8") as f:
     f.write("\n".join(vocab) + "\n")
 labels = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-GOV", "I-GOV"]
@@ -52,6 +52,12 @@ cfg = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num
                  id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
 model = BertForTokenClassification(cfg)
 model.save_pretrained(out, safe_serialization=True)
+# the same vocabulary as a tokenizer.json only, in a sibling folder, to test that path too
+alt = out.rstrip("/") + "-tokenizer-json"
+os.makedirs(alt, exist_ok=True)
+BertTokenizerFast(vocab_file=f"{out}/vocab.txt", do_lower_case=True).save_pretrained(alt)
+model.save_pretrained(alt, safe_serialization=True)
+os.remove(f"{alt}/vocab.txt")
 print(f"tiny checkpoint written to {out}")
 PY
 }
@@ -62,7 +68,7 @@ run_tests() {
     dir="$(mktemp -d)"
     tiny_checkpoint "$dir"
     (cd "$ROOT" && OUTPOST_TINY_BERT="$dir" cargo test -p outpost-ner --features transformer)
-    rm -rf "$dir"
+    rm -rf "$dir" "$dir-tokenizer-json"
 }
 
 case "${1:-help}" in

@@ -85,7 +85,13 @@ pub fn exp_transitions(trans: &[f32], mask: &[bool], temperature: f32) -> Vec<f6
     trans
         .iter()
         .zip(mask)
-        .map(|(&s, &ok)| if ok { ((s as f64 - tmax) / temp).exp() } else { 0.0 })
+        .map(|(&s, &ok)| {
+            if ok {
+                ((s as f64 - tmax) / temp).exp()
+            } else {
+                0.0
+            }
+        })
         .collect()
 }
 

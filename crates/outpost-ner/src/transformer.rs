@@ -55,8 +55,8 @@ fn model_type(config: &Path) -> Result<(ModelType, bool)> {
     Ok((ty, lower))
 }
 
-/// Writes the WordPiece vocabulary of a `tokenizer.json` as `vocab.txt` (one token per line in id
-/// order) into `out_dir`; returns its path.
+/// Writes the WordPiece vocabulary of a `tokenizer.json` as `vocab.txt` (one token per line, line
+/// number = id, unused ids as placeholders) into `out_dir`; returns its path.
 fn vocab_from_tokenizer_json(tokenizer: &Path, out_dir: &Path) -> Result<PathBuf> {
     let text = std::fs::read_to_string(tokenizer).map_err(|e| NerError::io(tokenizer, e))?;
     let v: serde_json::Value = serde_json::from_str(&text)
@@ -75,10 +75,19 @@ fn vocab_from_tokenizer_json(tokenizer: &Path, out_dir: &Path) -> Result<PathBuf
         .filter_map(|(k, id)| id.as_u64().map(|i| (i, k.as_str())))
         .collect();
     items.sort_unstable();
+    // ids must stay line numbers: fill holes with placeholders
     let mut out = String::new();
-    for (_, tok) in items {
-        out.push_str(tok);
-        out.push('\n');
+    let mut next = 0u64;
+    for (id, tok) in items {
+        while next < id {
+            out.push_str(&format!("[unused-{next}]\n"));
+            next += 1;
+        }
+        if id == next {
+            out.push_str(tok);
+            out.push('\n');
+            next += 1;
+        }
     }
     let path = out_dir.join("vocab.txt");
     std::fs::write(&path, out).map_err(|e| NerError::io(&path, e))?;
@@ -213,6 +222,22 @@ mod tests {
             let via: String = text.chars().skip(s.start).take(s.end - s.start).collect();
             assert_eq!(via, s.text);
             assert!((0.0..=1.0).contains(&s.score));
+        }
+        // the checkpoint's weights are random, but it must tag every token of a text
+        let model = rec.model.lock().unwrap();
+        let tokens = &model.predict(&["Police in Prato said"], true, false)[0];
+        assert_eq!(tokens.len(), 4, "{tokens:?}");
+        assert!(tokens
+            .iter()
+            .all(|t| t.label.starts_with("B-") || t.label.starts_with("I-") || t.label == "O"));
+        drop(model);
+        // a folder with tokenizer.json instead of vocab.txt gives the same tags
+        let alt = format!("{}-tokenizer-json", Path::new(&dir).display());
+        if Path::new(&alt).exists() {
+            let rec2 = TransformerRecognizer::load(Path::new(&alt))
+                .unwrap()
+                .with_misc(true);
+            assert_eq!(rec2.recognize(&doc), spans);
         }
         let err = TransformerRecognizer::load(Path::new("/nonexistent")).unwrap_err();
         assert!(err.to_string().contains("nonexistent"));
