@@ -12,13 +12,13 @@ for lang in "${langs[@]}"; do
     case $lang in
         en)
             "$BIN" ner train --lang en --train "$D/conll2003_en/train.conll" --dev "$D/conll2003_en/dev.conll" \
-                -o "$ROOT/models/ner/en.bin" --epochs 20 --seeds 4 --clusters 256 \
+                -o "$ROOT/models/ner/en.bin" --epochs 30 --seeds 6 --patience 6 --clusters 256 \
                 --cluster-text "$D/conll2003_en/train.conll" "$D/conll2003_en/dev.conll" \
                 "$D/wikiann_en/train.conll" "$D/wikiann_en/dev.conll" "$D/wnut17_en/train.conll" "$D/wnut17_en/dev.conll"
             "$BIN" ner eval --lang en "$D/conll2003_en/test.conll" ;;
         es)
             "$BIN" ner train --lang es --train "$D/conll2002_es/train.conll" --dev "$D/conll2002_es/dev.conll" \
-                -o "$ROOT/models/ner/es.bin" --epochs 25 --seeds 4 --clusters 256 \
+                -o "$ROOT/models/ner/es.bin" --epochs 30 --seeds 6 --patience 6 --clusters 256 \
                 --cluster-text "$D/conll2002_es/train.conll" "$D/conll2002_es/dev.conll" \
                 "$D/wikiann_es/train.conll" "$D/wikiann_es/dev.conll"
             "$BIN" ner eval --lang es "$D/conll2002_es/test.conll" ;;

@@ -62,6 +62,9 @@ pub struct TrainArgs {
     /// from (en/es); default: the tokens of the --train files.
     #[arg(long, num_args = 1..)]
     cluster_text: Vec<PathBuf>,
+    /// Stop a run after this many passes without a dev improvement.
+    #[arg(long, default_value_t = 4)]
+    patience: usize,
     /// Independent training runs summed into one model (an ensemble with no tagging cost).
     #[arg(long, default_value_t = 1)]
     seeds: usize,
@@ -175,6 +178,7 @@ fn run_train(a: TrainArgs) -> anyhow::Result<()> {
         },
         verbose: true,
         seeds: a.seeds,
+        patience: a.patience,
         ..TrainConfig::default()
     };
     let res = Resources {
