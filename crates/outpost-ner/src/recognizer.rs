@@ -231,6 +231,12 @@ mod tests {
         // a language without a model yields nothing
         doc.lang = Some("zh".into());
         assert!(rec.recognize(&doc).is_empty());
+        // empty and blank documents are fine
+        for t in ["", "   \n\t "] {
+            let mut d = Doc::new(Document::new("e", t));
+            d.lang = Some("es".into());
+            assert!(rec.recognize(&d).is_empty());
+        }
     }
 
     #[test]
