@@ -10,7 +10,7 @@
 //! position (B/M/E/S) and length, the neighbouring words, and gazetteer membership (province,
 //! prefecture, county, town, country, city; B/M/E/S).
 
-use crate::gazetteer::{unit_key, Gazetteer};
+use crate::gazetteer::{unit_key, Gazetteer, Lexicon};
 use crate::hash::{hash_str, mix, BuildIdentity};
 use crate::lang::Lang;
 use std::collections::HashMap;
@@ -27,6 +27,28 @@ pub struct Resources {
     pub gazetteer: Gazetteer,
     /// Word clusters (empty when none were induced).
     pub clusters: Clusters,
+    /// Entity strings of the training data (empty when not built).
+    pub lexicon: Lexicon,
+}
+
+/// Per-unit lexicon codes: type bits and position (1 B, 2 I, 3 L, 4 U); 0 outside any match.
+fn lexicon_codes(lexicon: &Lexicon, keys: &[u64]) -> Vec<u64> {
+    let mut out = vec![0u64; keys.len()];
+    for (s, e, k) in lexicon.find(keys) {
+        for (i, o) in out.iter_mut().enumerate().take(e).skip(s) {
+            let pos = if e - s == 1 {
+                4
+            } else if i == s {
+                1
+            } else if i + 1 == e {
+                3
+            } else {
+                2
+            };
+            *o = (k as u64) << 3 | pos;
+        }
+    }
+    out
 }
 
 /// Feature ids of one sentence: token `i` owns `ids[offs[i]..offs[i+1]]`.
@@ -126,6 +148,7 @@ fn extract_words(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
             *g = (k as u64) << 2 | if i == s { 1 } else { 2 };
         }
     }
+    let lex = lexicon_codes(&res.lexicon, &keys);
     let clusters: Vec<[u64; 4]> = lw
         .iter()
         .map(|h| match res.clusters.get(h) {
@@ -221,6 +244,12 @@ fn extract_words(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
         hs.push(mix(46, at(&gaz, ii - 1)));
         hs.push(mix(47, at(&gaz, ii + 1)));
         hs.push(mix(mix(48, gaz[i]), shs[i]));
+        if !res.lexicon.is_empty() {
+            hs.push(mix(49, lex[i]));
+            hs.push(mix(mix(65, lex[i]), shs[i]));
+            hs.push(mix(66, at(&lex, ii - 1)));
+            hs.push(mix(67, at(&lex, ii + 1)));
+        }
         if !res.clusters.is_empty() {
             #[allow(clippy::needless_range_loop)]
             for g in 0..3 {
@@ -309,6 +338,7 @@ fn extract_zh(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
             *g = (k as u64) << 2 | pos;
         }
     }
+    let lex = lexicon_codes(&res.lexicon, &cs);
     let at = |v: &[u64], i: isize| -> u64 {
         if i < 0 {
             BOS
@@ -368,6 +398,12 @@ fn extract_zh(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
         hs.push(mix(31, at(&gaz, ii - 1)));
         hs.push(mix(32, at(&gaz, ii + 1)));
         hs.push(mix(mix(33, gaz[i]), c(0)));
+        if !res.lexicon.is_empty() {
+            hs.push(mix(35, lex[i]));
+            hs.push(mix(36, at(&lex, ii - 1)));
+            hs.push(mix(37, at(&lex, ii + 1)));
+            hs.push(mix(mix(38, lex[i]), c(0)));
+        }
         out.ids.extend(hs.iter().map(|&h| row(h, bits)));
         out.offs.push(out.ids.len() as u32);
     }

@@ -162,6 +162,73 @@ impl Gazetteer {
     }
 }
 
+/// Entity strings seen in training data, as unit-sequence hashes with type bits (bit `k` = the
+/// tag set's type `k`). Built by the trainer (with jackknifing, so that training sentences never see
+/// their own entities) and matched longest-first like [`Gazetteer`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lexicon {
+    pub(crate) entries: HashMap<u64, u16, BuildIdentity>,
+    pub(crate) max_len: usize,
+}
+
+impl Lexicon {
+    /// An empty lexicon.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of distinct strings.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds an entity given as units (tokens or characters) with its type index (0..16; larger
+    /// indices are ignored). Sequences longer than 12 units are skipped.
+    pub fn add(&mut self, units: &[&str], ty: usize) {
+        if units.is_empty() || units.len() > 12 || ty >= 16 {
+            return;
+        }
+        let mut h = SEED;
+        for u in units {
+            h = mix(h, unit_key(u));
+        }
+        *self.entries.entry(h).or_insert(0) |= 1 << ty;
+        self.max_len = self.max_len.max(units.len());
+    }
+
+    /// Longest-first, left-to-right matches: `(start, end, type bits)`.
+    pub fn find(&self, keys: &[u64]) -> Vec<(usize, usize, u16)> {
+        let mut out = Vec::new();
+        if self.entries.is_empty() {
+            return out;
+        }
+        let mut i = 0;
+        while i < keys.len() {
+            let mut h = SEED;
+            let mut best = None;
+            for l in 1..=self.max_len.min(keys.len() - i) {
+                h = mix(h, keys[i + l - 1]);
+                if let Some(&k) = self.entries.get(&h) {
+                    best = Some((l, k));
+                }
+            }
+            match best {
+                Some((l, k)) => {
+                    out.push((i, i + l, k));
+                    i += l;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
 /// One row of a TSV file with named columns.
 struct Row<'a> {
     header: &'a [&'a str],
@@ -228,6 +295,16 @@ mod tests {
                 (5, 7, kind::COUNTRY)
             ]
         );
+    }
+
+    #[test]
+    fn lexicon_keeps_type_bits() {
+        let mut lx = Lexicon::new();
+        lx.add(&["New", "York"], 2);
+        lx.add(&["New", "York"], 0);
+        lx.add(&["Bob"], 1);
+        let m = lx.find(&keys(&["Bob", "in", "New", "York"]));
+        assert_eq!(m, vec![(0, 1, 0b10), (2, 4, 0b101)]);
     }
 
     #[test]

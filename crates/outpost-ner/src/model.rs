@@ -5,7 +5,7 @@ use crate::codec::{Reader, Writer};
 use crate::decode::{bio_mask, exp_transitions, marginals_with, viterbi};
 use crate::error::{NerError, Result};
 use crate::features::{extract, Clusters, Resources, SentFeats};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Gazetteer, Lexicon};
 use crate::lang::Lang;
 use crate::tags::{tag_part, tag_type, LabelScheme, Part, TagSet};
 use crate::tokenize::tokenize;
@@ -15,7 +15,7 @@ use std::io::{Read, Write};
 use std::ops::Range;
 use std::path::Path;
 
-const MAGIC: &[u8; 11] = b"OUTPOSTNER\x02";
+const MAGIC: &[u8; 11] = b"OUTPOSTNER\x03";
 const NONE: u32 = u32::MAX;
 
 /// A trained sequence tagger.
@@ -131,6 +131,11 @@ impl Model {
     /// The softmax temperature used for confidences (calibrated on the dev set when training).
     pub fn temperature(&self) -> f32 {
         self.temperature
+    }
+
+    /// The gazetteer, clusters and lexicon the model computes features with.
+    pub fn resources(&self) -> &Resources {
+        &self.res
     }
 
     /// Free-form training metadata (JSON written by the trainer).
@@ -266,6 +271,15 @@ impl Model {
                 w.u16(x);
             }
         }
+        let lx = &self.res.lexicon;
+        w.u32(lx.max_len as u32);
+        let mut le: Vec<(u64, u16)> = lx.entries.iter().map(|(&k, &v)| (k, v)).collect();
+        le.sort_unstable();
+        w.u32(le.len() as u32);
+        for (k, v) in le {
+            w.u64(k);
+            w.u16(v);
+        }
         // weights: already quantised to i16 with one scale
         let rows: Vec<(u32, u32)> = self
             .index
@@ -311,7 +325,9 @@ impl Model {
                 msg: format!("cannot decompress: {e}"),
             })?;
         let mut r = Reader::new(&buf, path);
-        if r.bytes(MAGIC.len())? != MAGIC {
+        let magic = r.bytes(MAGIC.len())?;
+        let version = magic[MAGIC.len() - 1];
+        if magic[..MAGIC.len() - 1] != MAGIC[..MAGIC.len() - 1] || !(2..=3).contains(&version) {
             return Err(r.err("bad magic"));
         }
         let lang = Lang::from_id(r.u8()?).ok_or_else(|| r.err("unknown language id"))?;
@@ -360,6 +376,17 @@ impl Model {
             let v = [r.u16()?, r.u16()?, r.u16()?, r.u16()?];
             clusters.insert(k, v);
         }
+        let mut lexicon = Lexicon {
+            max_len: if version >= 3 { r.u32()? as usize } else { 0 },
+            ..Lexicon::default()
+        };
+        let nl = if version >= 3 { r.count(10)? } else { 0 };
+        lexicon.entries.reserve(nl);
+        for _ in 0..nl {
+            let k = r.u64()?;
+            let v = r.u16()?;
+            lexicon.entries.insert(k, v);
+        }
         let scale = r.f32()?;
         let nrows = r.count(4)?;
         let mut index = vec![NONE; 1usize << bits];
@@ -392,6 +419,7 @@ impl Model {
             res: Resources {
                 gazetteer,
                 clusters,
+                lexicon,
             },
             trans,
             index,

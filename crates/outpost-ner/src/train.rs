@@ -6,6 +6,7 @@ use crate::conll::Sentence;
 use crate::decode::{bio_mask, marginals, viterbi};
 use crate::error::{NerError, Result};
 use crate::features::{extract, Resources, SentFeats};
+use crate::gazetteer::Lexicon;
 use crate::lang::Lang;
 use crate::model::{entities_of_path, Model};
 use crate::score::Scorer;
@@ -28,6 +29,8 @@ pub struct TrainConfig {
     pub verbose: bool,
     /// Stop after this many passes without a dev improvement.
     pub patience: usize,
+    /// Add features from a lexicon of the training data's entity strings (jackknifed in training).
+    pub lexicon: bool,
     /// Independent runs (different shuffles) whose selected weights are summed (an ensemble that
     /// costs nothing at tagging time).
     pub seeds: usize,
@@ -43,6 +46,7 @@ impl Default for TrainConfig {
             verbose: false,
             patience: 4,
             seeds: 1,
+            lexicon: false,
         }
     }
 }
@@ -80,9 +84,10 @@ struct Prepared {
     tags: Vec<Vec<String>>,
 }
 
+/// Featurises `data`; sentence `k` uses `res[k % res.len()]` (jackknifed lexicons).
 fn prepare(
     lang: Lang,
-    res: &Resources,
+    res: &[&Resources],
     bits: u32,
     data: &[Sentence],
     tagset: &TagSet,
@@ -93,7 +98,8 @@ fn prepare(
         gold: Vec::with_capacity(data.len()),
         tags: Vec::with_capacity(data.len()),
     };
-    for s in data {
+    for (k, s) in data.iter().enumerate() {
+        let res = res[k % res.len()];
         let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
         let tags = scheme_tags(s, scheme);
         // conlleval chunks re-encoded as BILOU
@@ -291,8 +297,48 @@ pub fn train(
     }
     let tagset = TagSet::new(&types);
     let t = tagset.len();
-    let tr = prepare(lang, &res, bits, train, &tagset, cfg.scheme);
-    let dv = prepare(lang, &res, bits, dev, &tagset, cfg.scheme);
+    let mut res = res;
+    let (tr, dv) = if cfg.lexicon {
+        // jackknife: even sentences see the lexicon of odd ones and vice versa; dev and the saved
+        // model see the lexicon of all training sentences
+        let min = if lang == Lang::Zh { 2 } else { 1 };
+        let build = |keep: &dyn Fn(usize) -> bool| {
+            let mut lx = Lexicon::new();
+            for (k, s) in train.iter().enumerate().filter(|(k, _)| keep(*k)) {
+                let tags = scheme_tags(s, cfg.scheme);
+                for c in chunks(&tags) {
+                    if let Some(ty) = tagset.type_index(&c.ty) {
+                        let units: Vec<&str> = s.tokens[c.start..c.end]
+                            .iter()
+                            .map(String::as_str)
+                            .collect();
+                        if units.len() >= min {
+                            lx.add(&units, ty);
+                        }
+                    }
+                }
+                let _ = k;
+            }
+            lx
+        };
+        let even = Resources {
+            lexicon: build(&|k| k % 2 == 1),
+            ..res.clone()
+        };
+        let odd = Resources {
+            lexicon: build(&|k| k % 2 == 0),
+            ..res.clone()
+        };
+        res.lexicon = build(&|_| true);
+        let tr = prepare(lang, &[&even, &odd], bits, train, &tagset, cfg.scheme);
+        let dv = prepare(lang, &[&res], bits, dev, &tagset, cfg.scheme);
+        (tr, dv)
+    } else {
+        res.lexicon = Lexicon::new();
+        let tr = prepare(lang, &[&res], bits, train, &tagset, cfg.scheme);
+        let dv = prepare(lang, &[&res], bits, dev, &tagset, cfg.scheme);
+        (tr, dv)
+    };
     let train_tokens: usize = tr.feats.iter().map(|f| f.len()).sum();
     if cfg.verbose {
         eprintln!(
@@ -461,9 +507,12 @@ mod tests {
         let cfg = TrainConfig {
             epochs: 8,
             bits: 14,
+            lexicon: true,
+            seeds: 2,
             ..TrainConfig::default()
         };
         let (model, report) = train_fn(train, dev, &cfg);
+        assert!(!model.resources().lexicon.is_empty());
         assert!(report.dev_f1 > 90.0, "dev F1 {}", report.dev_f1);
         let toks = ["Eve", "Stone", "visited", "Dublin", "yesterday", "."];
         assert_eq!(
@@ -480,6 +529,7 @@ mod tests {
         let back = Model::load(&path).unwrap();
         assert_eq!(back.tag_strings(&toks), model.tag_strings(&toks));
         assert_eq!(back.tagset(), model.tagset());
+        assert_eq!(back.resources(), model.resources());
         for (a, b) in back.entities(&toks).iter().zip(&ents) {
             assert!((a.score - b.score).abs() < 1e-3);
         }

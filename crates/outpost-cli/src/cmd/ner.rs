@@ -62,6 +62,9 @@ pub struct TrainArgs {
     /// from (en/es); default: the tokens of the --train files.
     #[arg(long, num_args = 1..)]
     cluster_text: Vec<PathBuf>,
+    /// Add features from a (jackknifed) lexicon of the training data's entity strings.
+    #[arg(long)]
+    lexicon: bool,
     /// Stop a run after this many passes without a dev improvement.
     #[arg(long, default_value_t = 4)]
     patience: usize,
@@ -179,11 +182,13 @@ fn run_train(a: TrainArgs) -> anyhow::Result<()> {
         verbose: true,
         seeds: a.seeds,
         patience: a.patience,
+        lexicon: a.lexicon,
         ..TrainConfig::default()
     };
     let res = Resources {
         gazetteer,
         clusters,
+        lexicon: Default::default(),
     };
     let (model, report) = train(lang, &train_data, &dev_data, res, &cfg)?;
     model.save(&a.output)?;
