@@ -17,8 +17,16 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the whole pipeline over corpora and write candidate station records.
+    Run(cmd::run::RunArgs),
+    /// Score candidate records against gold station records.
+    Eval(cmd::eval::EvalArgs),
     /// Print the JSON Schema of the station record.
     Schema,
+    /// Build a self-contained HTML page to review candidate records.
+    Review(cmd::review::ReviewArgs),
+    /// Export records as JSON Lines, CSV, GeoJSON or Label Studio tasks.
+    Export(cmd::export::ExportArgs),
     /// Entity tagger: train, tag, eval.
     #[command(subcommand)]
     Ner(cmd::ner::NerCmd),
@@ -27,7 +35,11 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Run(a) => cmd::run::run(a),
+        Command::Eval(a) => cmd::eval::run(a),
         Command::Schema => cmd::schema::run(),
+        Command::Review(args) => cmd::review::run(args),
+        Command::Export(args) => cmd::export::run(args),
         Command::Ner(c) => cmd::ner::run(c),
     }
 }

@@ -1,1 +1,31 @@
-//! outpost-io
+//! # outpost-io
+//!
+//! Getting documents in and results out, without losing any:
+//!
+//! * [`read`]: readers for JSON Lines articles (field names mappable with [`FieldMap`]), directory
+//!   trees of `.txt` / `.html` / `.htm` / `.jsonl` files, and standard input. Every input record comes
+//!   out as `Ok(Document)` or as `Err(ErrorEntry)` naming the file and line: nothing is dropped.
+//! * [`html`]: a minimal HTML-to-text conversion (title, body text, scripts and styles removed).
+//! * [`write`]: [`AtomicFile`] (written under a temporary name, renamed when complete), JSON Lines and
+//!   CSV writers.
+//! * [`batch`]: an ordered, bounded-memory parallel map over a document stream (rayon), so output is
+//!   byte-identical for any thread count and one panicking document never stops the batch.
+//!
+//! ```
+//! use outpost_io::read::{read_jsonl, FieldMap};
+//! let input = "{\"id\":\"a\",\"text\":\"hola\"}\nnot json\n";
+//! let items: Vec<_> = read_jsonl(input.as_bytes(), "mem.jsonl", &FieldMap::default()).collect();
+//! assert!(items[0].is_ok());
+//! let err = items[1].as_ref().unwrap_err();
+//! assert_eq!(err.location.line, Some(2));
+//! ```
+
+pub mod batch;
+pub mod error;
+pub mod html;
+pub mod read;
+pub mod write;
+
+pub use error::IoError;
+pub use read::{FieldMap, InputItem, Inputs};
+pub use write::AtomicFile;

@@ -26,6 +26,8 @@
 //! # Ok::<(), outpost_ner::NerError>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod clusters;
 mod codec;
 pub mod conll;

@@ -1,4 +1,10 @@
-//! One module per subcommand.
+//! One module per subcommand, plus the shared set-up they need.
 
+pub mod eval;
+pub mod export;
 pub mod ner;
+pub mod paths;
+pub mod review;
+pub mod run;
 pub mod schema;
+pub mod setup;

@@ -1,0 +1,303 @@
+//! Record assembly: from the spans of one document to candidate station records.
+//!
+//! The rule set (the foundation's baseline; later steps refine it behind the same function):
+//!
+//! * The article is **relevant** when it has a station term (`STATION_TERM` span) scoring ≥ 0.5;
+//!   its relevance is the best such score. An irrelevant article yields no record.
+//! * Every foreign place mention (`CITY` or `COUNTRY` span whose country is not CN) proposes a record
+//!   keyed by (country, normalised city); mentions of the same key merge. A country mentioned
+//!   without any city of that country gives a country-level record (city `null`).
+//! * Confidence is higher when the mention shares a sentence with a station term (or is next to
+//!   one) than when it only occurs somewhere in a relevant article.
+//! * The record's station name, bureau and evidence come from the mention's sentence (bureau only
+//!   when it sits in that sentence or in the neighbouring station-term sentence).
+
+use outpost_core::{Bureau, City, Doc, Evidence, Label, Span, StationRecord};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the assembler needs to know about a place id (a span's canonical id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceInfo {
+    /// Normalised English name (`New York`, `São Paulo`).
+    pub name_en: String,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+    /// GeoNames id when the place is a GeoNames city.
+    pub geonames_id: Option<u64>,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+}
+
+/// Resolves the canonical id of a `CITY` span to its [`PlaceInfo`].
+pub trait PlaceLookup: Send + Sync {
+    /// The place for a canonical id, `None` when unknown.
+    fn place(&self, id: &str) -> Option<PlaceInfo>;
+}
+
+/// Station-term score at or above which an article counts as relevant.
+pub const RELEVANT: f32 = 0.5;
+
+struct Proposal {
+    country: String,
+    city: Option<(String, PlaceInfo)>,
+    first: usize,
+    sentences: BTreeSet<usize>,
+    near_station: bool,
+    score: f32,
+}
+
+/// Assembles records for `doc` from its spans. Returns the article relevance in [0, 1] and the
+/// records, ordered by first mention.
+pub fn assemble(doc: &Doc, places: &dyn PlaceLookup) -> (f32, Vec<StationRecord>) {
+    let station: Vec<&Span> = doc
+        .spans_with(Label::StationTerm)
+        .filter(|s| s.score >= RELEVANT)
+        .collect();
+    let relevance = station.iter().map(|s| s.score).fold(0.0f32, f32::max);
+    if station.is_empty() {
+        return (relevance, Vec::new());
+    }
+    let station_sents: BTreeSet<usize> = station
+        .iter()
+        .filter_map(|s| doc.sentence_of_char(s.start))
+        .collect();
+    let near = |k: usize| {
+        station_sents.contains(&k)
+            || (k > 0 && station_sents.contains(&(k - 1)))
+            || station_sents.contains(&(k + 1))
+    };
+
+    let mut proposals: BTreeMap<(String, String), Proposal> = BTreeMap::new();
+    let mut add = |key: (String, String), p: Proposal| {
+        proposals
+            .entry(key)
+            .and_modify(|q| {
+                q.sentences.extend(p.sentences.iter().copied());
+                q.near_station |= p.near_station;
+                q.score = q.score.max(p.score);
+                q.first = q.first.min(p.first);
+            })
+            .or_insert(p);
+    };
+    for span in doc.spans.iter().filter(|s| s.score >= 0.5) {
+        let sent = doc.sentence_of_char(span.start);
+        let near_station = sent.map(near).unwrap_or(false);
+        let (country, city) = match span.label {
+            Label::City => {
+                let Some(info) = span.canonical.as_deref().and_then(|id| places.place(id)) else {
+                    continue;
+                };
+                (info.country.clone(), Some((span.text.clone(), info)))
+            }
+            Label::Country => match span.canonical.as_deref() {
+                Some(c) => (c.to_ascii_uppercase(), None),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if country == "CN" {
+            continue;
+        }
+        let city_key = city
+            .as_ref()
+            .map(|(_, i)| i.name_en.to_lowercase())
+            .unwrap_or_default();
+        add(
+            (country.clone(), city_key),
+            Proposal {
+                country,
+                city,
+                first: span.start,
+                sentences: sent.into_iter().collect(),
+                near_station,
+                score: span.score,
+            },
+        );
+    }
+    let countries_with_city: BTreeSet<String> = proposals
+        .values()
+        .filter(|p| p.city.is_some())
+        .map(|p| p.country.clone())
+        .collect();
+    let mut kept: Vec<Proposal> = proposals
+        .into_values()
+        .filter(|p| p.city.is_some() || !countries_with_city.contains(&p.country))
+        .collect();
+    kept.sort_by_key(|p| p.first);
+
+    let sentence_ranges = doc.sentence_chars();
+    let records = kept
+        .into_iter()
+        .map(|p| {
+            let sents: Vec<usize> = {
+                let mut v: Vec<usize> = p.sentences.iter().copied().filter(|&k| near(k)).collect();
+                if v.is_empty() {
+                    v = p.sentences.iter().copied().collect();
+                }
+                v.truncate(3);
+                v
+            };
+            let evidence: Vec<Evidence> = sents
+                .iter()
+                .filter_map(|&k| sentence_ranges.get(k))
+                .map(|r| Evidence {
+                    text: doc.slice_chars(r.clone()).to_string(),
+                    start: r.start,
+                    end: r.end,
+                })
+                .collect();
+            let in_sents = |s: &Span| {
+                doc.sentence_of_char(s.start)
+                    .map(|k| sents.iter().any(|&e| e == k || e + 1 == k || k + 1 == e))
+                    .unwrap_or(false)
+            };
+            let station_name = station
+                .iter()
+                .find(|s| in_sents(s))
+                .or_else(|| station.first())
+                .map(|s| s.text.clone());
+            let bureau = doc
+                .spans_with(Label::Bureau)
+                .filter(|s| s.score >= 0.5)
+                .find(|s| in_sents(s))
+                .map(|s| Bureau {
+                    as_written: s.text.clone(),
+                    canonical: s.canonical.clone(),
+                    adcode: None,
+                });
+            let confidence = if p.near_station { 0.75 } else { 0.35 } * p.score.max(0.5);
+            let mut field_confidence = BTreeMap::new();
+            field_confidence.insert("country".to_string(), p.score);
+            let city = p.city.map(|(written, info)| {
+                field_confidence.insert("city".to_string(), p.score);
+                City {
+                    as_written: written,
+                    name_en: Some(info.name_en),
+                    geonames_id: info.geonames_id,
+                    lat: info.lat,
+                    lon: info.lon,
+                }
+            });
+            if bureau.is_some() {
+                field_confidence.insert("bureau".to_string(), 0.6);
+            }
+            StationRecord {
+                article_id: doc.id().to_string(),
+                url: doc.document.url.clone(),
+                language: doc.lang.clone(),
+                station_name,
+                bureau,
+                country: p.country,
+                city,
+                address: None,
+                host_org: None,
+                people: Vec::new(),
+                dates: Vec::new(),
+                status: Vec::new(),
+                count: 1,
+                evidence,
+                confidence,
+                field_confidence,
+            }
+        })
+        .collect();
+    (relevance, records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use outpost_core::Document;
+
+    struct Places;
+    impl PlaceLookup for Places {
+        fn place(&self, id: &str) -> Option<PlaceInfo> {
+            let (name, cc) = match id {
+                "1" => ("Dublin", "IE"),
+                "2" => ("Fuzhou", "CN"),
+                _ => return None,
+            };
+            Some(PlaceInfo {
+                name_en: name.into(),
+                country: cc.into(),
+                geonames_id: id.parse().ok(),
+                lat: None,
+                lon: None,
+            })
+        }
+    }
+
+    fn doc_with(text: &str, marks: &[(&str, Label, &str, f32)]) -> Doc {
+        let mut doc = Doc::new(Document::new("t", text));
+        let spans: Vec<Span> = marks
+            .iter()
+            .map(|(needle, label, id, score)| {
+                let b = text.find(needle).expect("needle in text");
+                doc.span_from_bytes(b, b + needle.len(), *label, "test")
+                    .with_canonical(*id)
+                    .with_score(*score)
+            })
+            .collect();
+        doc.add_spans(spans);
+        doc
+    }
+
+    #[test]
+    fn records_per_foreign_place_near_station_terms() {
+        let text = "The Fuzhou police opened a police service station in Dublin. Ireland closed it. Spain said nothing.";
+        let doc = doc_with(
+            text,
+            &[
+                ("police service station", Label::StationTerm, "st", 0.9),
+                ("Fuzhou police", Label::Bureau, "fuzhou", 0.9),
+                ("Dublin", Label::City, "1", 0.9),
+                ("Ireland", Label::Country, "IE", 0.9),
+                ("Spain", Label::Country, "ES", 0.9),
+            ],
+        );
+        let (rel, recs) = assemble(&doc, &Places);
+        assert!(rel >= 0.9);
+        assert_eq!(recs.len(), 2, "{recs:#?}");
+        assert_eq!(recs[0].country, "IE");
+        assert_eq!(
+            recs[0].city.as_ref().and_then(|c| c.name_en.as_deref()),
+            Some("Dublin")
+        );
+        assert_eq!(
+            recs[0].bureau.as_ref().map(|b| b.as_written.as_str()),
+            Some("Fuzhou police")
+        );
+        assert_eq!(
+            recs[0].evidence[0].text,
+            "The Fuzhou police opened a police service station in Dublin."
+        );
+        assert_eq!(recs[1].country, "ES");
+        assert!(recs[1].city.is_none());
+        assert!(recs[0].confidence > recs[1].confidence);
+    }
+
+    #[test]
+    fn no_station_term_no_record() {
+        let doc = doc_with(
+            "Joint patrols in Dublin.",
+            &[("Dublin", Label::City, "1", 0.9)],
+        );
+        let (rel, recs) = assemble(&doc, &Places);
+        assert_eq!(rel, 0.0);
+        assert!(recs.is_empty());
+    }
+
+    #[test]
+    fn chinese_home_cities_are_not_hosts() {
+        let doc = doc_with(
+            "福州设立海外警务服务站。",
+            &[
+                ("海外警务服务站", Label::StationTerm, "st", 0.95),
+                ("福州", Label::City, "2", 0.9),
+            ],
+        );
+        assert!(assemble(&doc, &Places).1.is_empty());
+    }
+}

@@ -1,0 +1,242 @@
+//! Minimal HTML to text: enough to read saved article pages. Scripts, styles and comments are
+//! removed, block elements become line breaks, character references are decoded, and the `<title>`
+//! and `<html lang>` are kept. (Main-text extraction that drops menus and comments is a separate,
+//! swappable step.)
+
+/// Text and metadata taken from an HTML page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Page {
+    /// The `<title>` text, decoded and trimmed; `None` when absent or empty.
+    pub title: Option<String>,
+    /// The `lang` attribute of `<html>`, when present.
+    pub lang: Option<String>,
+    /// The visible text, one block per line.
+    pub text: String,
+}
+
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "pre",
+    "hr",
+    "main",
+    "figure",
+    "figcaption",
+    "dd",
+    "dt",
+    "title",
+];
+
+/// Converts an HTML page to text. Never fails: malformed markup degrades to text.
+pub fn html_to_text(html: &str) -> Page {
+    let mut page = Page::default();
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut title = String::new();
+    let mut in_title = false;
+    let mut rest = html;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            push_text(&mut out, &mut title, in_title, rest);
+            break;
+        };
+        push_text(&mut out, &mut title, in_title, &rest[..lt]);
+        rest = &rest[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map(|i| &after[i + 3..]).unwrap_or("");
+            continue;
+        }
+        let Some(gt) = rest.find('>') else {
+            // A lone '<' is text.
+            push_text(&mut out, &mut title, in_title, rest);
+            break;
+        };
+        let tag = &rest[1..gt];
+        rest = &rest[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        if !closing && matches!(name.as_str(), "script" | "style" | "noscript" | "template") {
+            let end = format!("</{name}");
+            let lower = rest.to_ascii_lowercase();
+            rest = match lower.find(&end) {
+                Some(i) => {
+                    let after = &rest[i..];
+                    after.find('>').map(|j| &after[j + 1..]).unwrap_or("")
+                }
+                None => "",
+            };
+            continue;
+        }
+        if name == "html" && !closing {
+            page.lang = attribute(tag, "lang");
+        }
+        if name == "title" {
+            in_title = !closing;
+        }
+        if BLOCKS.contains(&name.as_str()) && !out.ends_with('\n') && !out.is_empty() {
+            out.push('\n');
+        }
+    }
+    let title = decode_entities(&collapse(&title));
+    page.title = (!title.is_empty()).then_some(title);
+    let lines: Vec<String> = out
+        .lines()
+        .map(|l| decode_entities(&collapse(l)))
+        .filter(|l| !l.is_empty())
+        .collect();
+    page.text = lines.join("\n");
+    page
+}
+
+fn push_text(out: &mut String, title: &mut String, in_title: bool, s: &str) {
+    if in_title {
+        title.push_str(s);
+    } else {
+        out.push_str(s);
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let i = lower.find(&format!("{name}="))?;
+    let v = &tag[i + name.len() + 1..];
+    let v = v.trim_start();
+    let (q, body) = match v.chars().next()? {
+        '"' => ('"', &v[1..]),
+        '\'' => ('\'', &v[1..]),
+        _ => (' ', v),
+    };
+    let end = body.find(q).unwrap_or(body.len());
+    let val = body[..end].trim().to_string();
+    (!val.is_empty()).then_some(val)
+}
+
+/// Decodes HTML character references (`&amp;`, `&#233;`, `&#x4E2D;`, common named ones). Unknown
+/// references are kept as written.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[1..].find(';').map(|j| j + 1).filter(|&j| j <= 12);
+        let decoded = end.and_then(|j| {
+            let name = &rest[1..j];
+            let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
+            } else if let Some(num) = name.strip_prefix('#') {
+                num.parse::<u32>().ok().and_then(char::from_u32)
+            } else {
+                named(name)
+            };
+            c.map(|c| (c, j))
+        });
+        match decoded {
+            Some((c, j)) => {
+                out.push(c);
+                rest = &rest[j + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn named(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "ndash" => '–',
+        "mdash" => '—',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "hellip" => '…',
+        "aacute" => 'á',
+        "eacute" => 'é',
+        "iacute" => 'í',
+        "oacute" => 'ó',
+        "uacute" => 'ú',
+        "ntilde" => 'ñ',
+        "Aacute" => 'Á',
+        "Eacute" => 'É',
+        "Iacute" => 'Í',
+        "Oacute" => 'Ó',
+        "Uacute" => 'Ú',
+        "Ntilde" => 'Ñ',
+        "uuml" => 'ü',
+        "iexcl" => '¡',
+        "iquest" => '¿',
+        "ordm" => 'º',
+        "ordf" => 'ª',
+        "middot" => '·',
+        "copy" => '©',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_scripts_and_keeps_blocks() {
+        let p = html_to_text(
+            "<html lang='es'><head><title>Comisar&iacute;a</title><style>p{}</style></head>\
+             <body><script>alert('<p>x</p>')</script><p>Uno &amp; dos</p><!-- c --><div>Tres&#x4E2D;</div></body></html>",
+        );
+        assert_eq!(p.title.as_deref(), Some("Comisaría"));
+        assert_eq!(p.lang.as_deref(), Some("es"));
+        assert_eq!(p.text, "Uno & dos\nTres中");
+    }
+
+    #[test]
+    fn malformed_markup_degrades_to_text() {
+        let p = html_to_text("a < b and &bogus; <p");
+        assert_eq!(p.text, "a < b and &bogus; <p");
+    }
+}
