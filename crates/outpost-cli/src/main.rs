@@ -32,6 +32,9 @@ enum Command {
     Match(cmd::matcher::MatchCommand),
     /// Language identification: detect, eval, build-model.
     Langid(cmd::langid::LangidArgs),
+    /// Entity tagger: train, tag, eval.
+    #[command(subcommand)]
+    Ner(cmd::ner::NerCmd),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -44,5 +47,6 @@ fn main() -> anyhow::Result<()> {
         Command::Export(args) => cmd::export::run(args),
         Command::Match(c) => cmd::matcher::run(c),
         Command::Langid(a) => cmd::langid::run(a),
+        Command::Ner(c) => cmd::ner::run(c),
     }
 }

@@ -3,6 +3,7 @@
 pub mod eval;
 pub mod export;
 pub mod matcher;
+pub mod ner;
 pub mod paths;
 pub mod review;
 pub mod run;

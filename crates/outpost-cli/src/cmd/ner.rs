@@ -1,0 +1,318 @@
+//! `outpost ner`: train, run and score the entity tagger.
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand, ValueEnum};
+use outpost_ner::tags::{chunks, Chunk};
+use outpost_ner::{
+    data_dir, default_model_dir, read_conll, train, Gazetteer, LabelScheme, Lang, Model, Resources,
+    Scorer, TrainConfig,
+};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// `outpost ner` verbs.
+#[derive(Debug, Subcommand)]
+pub enum NerCmd {
+    /// Train a model on CoNLL files (selects the pass and calibrates confidences on --dev).
+    Train(TrainArgs),
+    /// Tag text: arguments, --file (plain text) or --jsonl (objects with "text"); prints JSON lines.
+    Tag(TagArgs),
+    /// Score a model on CoNLL files (conlleval strict + nervaluate partial/type).
+    Eval(EvalArgs),
+}
+
+/// Label scheme for training.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemeArg {
+    /// Keep each file's type names.
+    Native,
+    /// Map types onto PER/ORG/LOC/GOV/ADDRESS/MISC.
+    Common,
+}
+
+/// Arguments of `outpost ner train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Language: zh, es or en.
+    #[arg(long)]
+    lang: String,
+    /// Training files (CoNLL).
+    #[arg(long, num_args = 1.., required = true)]
+    train: Vec<PathBuf>,
+    /// Dev files (CoNLL) for model selection and calibration.
+    #[arg(long, num_args = 1..)]
+    dev: Vec<PathBuf>,
+    /// Output model file.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Maximum passes over the training data.
+    #[arg(long, default_value_t = 15)]
+    epochs: usize,
+    /// log2 of the number of hashed feature rows.
+    #[arg(long, default_value_t = 20)]
+    bits: u32,
+    /// Keep native type names or map them onto the common set.
+    #[arg(long, value_enum, default_value_t = SchemeArg::Native)]
+    scheme: SchemeArg,
+    /// Gazetteer folder (default: $OUTPOST_DATA/gazetteer); `none` disables gazetteer features.
+    #[arg(long)]
+    gazetteer: Option<String>,
+    /// Plain-text files (one sentence or paragraph per line, or CoNLL) to induce word clusters
+    /// from (en/es); default: the tokens of the --train files.
+    #[arg(long, num_args = 1..)]
+    cluster_text: Vec<PathBuf>,
+    /// Add features from a (jackknifed) lexicon of the training data's entity strings.
+    #[arg(long)]
+    lexicon: bool,
+    /// Stop a run after this many passes without a dev improvement.
+    #[arg(long, default_value_t = 4)]
+    patience: usize,
+    /// Independent training runs summed into one model (an ensemble with no tagging cost).
+    #[arg(long, default_value_t = 1)]
+    seeds: usize,
+    /// Number of finest word clusters (0 disables clusters).
+    #[arg(long, default_value_t = 0)]
+    clusters: usize,
+}
+
+/// Arguments of `outpost ner tag`.
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Language: zh, es or en (picks models/ner/<lang>.bin unless --model is given).
+    #[arg(long)]
+    lang: String,
+    /// Model file.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Plain-text files to tag (each line tagged separately).
+    #[arg(long, num_args = 1..)]
+    file: Vec<PathBuf>,
+    /// JSONL files: one object per line with a "text" field (and optionally "id").
+    #[arg(long, num_args = 1..)]
+    jsonl: Vec<PathBuf>,
+    /// Texts to tag.
+    text: Vec<String>,
+}
+
+/// Arguments of `outpost ner eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Language: zh, es or en.
+    #[arg(long)]
+    lang: String,
+    /// Model file (default: models/ner/<lang>.bin).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// CoNLL files to score.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs a `ner` verb.
+pub fn run(cmd: NerCmd) -> anyhow::Result<()> {
+    match cmd {
+        NerCmd::Train(a) => run_train(a),
+        NerCmd::Tag(a) => run_tag(a),
+        NerCmd::Eval(a) => run_eval(a),
+    }
+}
+
+fn parse_lang(s: &str) -> anyhow::Result<Lang> {
+    Ok(s.parse::<Lang>()?)
+}
+
+fn load_model(lang: Lang, path: Option<PathBuf>) -> anyhow::Result<Model> {
+    let path = path.unwrap_or_else(|| default_model_dir().join(format!("{}.bin", lang.code())));
+    let model = Model::load(&path).with_context(|| format!("loading model {}", path.display()))?;
+    if model.lang() != lang {
+        bail!(
+            "{} is a {} model, not {}",
+            path.display(),
+            model.lang(),
+            lang
+        );
+    }
+    Ok(model)
+}
+
+fn read_all(files: &[PathBuf]) -> anyhow::Result<Vec<outpost_ner::Sentence>> {
+    let mut out = Vec::new();
+    for f in files {
+        out.extend(read_conll(f)?);
+    }
+    Ok(out)
+}
+
+fn run_train(a: TrainArgs) -> anyhow::Result<()> {
+    let lang = parse_lang(&a.lang)?;
+    let train_data = read_all(&a.train)?;
+    let dev_data = read_all(&a.dev)?;
+    let gazetteer = match a.gazetteer.as_deref() {
+        Some("none") => Gazetteer::new(),
+        Some(dir) => Gazetteer::from_dir(Path::new(dir), lang)?,
+        None => Gazetteer::from_dir(&data_dir().join("gazetteer"), lang)?,
+    };
+    eprintln!("gazetteer: {} names", gazetteer.len());
+    let clusters = if a.clusters > 0 && lang != Lang::Zh {
+        let mut sents: Vec<Vec<String>> = Vec::new();
+        if a.cluster_text.is_empty() {
+            sents.extend(train_data.iter().map(|s| s.tokens.clone()));
+        } else {
+            for f in &a.cluster_text {
+                sents.extend(outpost_ner::clusters::read_text(f, lang)?);
+            }
+        }
+        let c = outpost_ner::clusters::induce(&sents, a.clusters, 12);
+        eprintln!("clusters: {} words", c.len());
+        c
+    } else {
+        Default::default()
+    };
+    let cfg = TrainConfig {
+        epochs: a.epochs,
+        bits: a.bits,
+        scheme: match a.scheme {
+            SchemeArg::Native => LabelScheme::Native,
+            SchemeArg::Common => LabelScheme::Common,
+        },
+        verbose: true,
+        seeds: a.seeds,
+        patience: a.patience,
+        lexicon: a.lexicon,
+        ..TrainConfig::default()
+    };
+    let res = Resources {
+        gazetteer,
+        clusters,
+        lexicon: Default::default(),
+    };
+    let (model, report) = train(lang, &train_data, &dev_data, res, &cfg)?;
+    model.save(&a.output)?;
+    let size = std::fs::metadata(&a.output).map(|m| m.len()).unwrap_or(0);
+    let mut j = serde_json::to_value(&report)?;
+    j["model"] = a.output.display().to_string().into();
+    j["model_bytes"] = size.into();
+    j["active_features"] = model.active_features().into();
+    println!("{j}");
+    Ok(())
+}
+
+fn span_json(text: &str, e: &outpost_ner::TextEntity) -> serde_json::Value {
+    let start = text[..e.bytes.start].chars().count();
+    let end = start + text[e.bytes.clone()].chars().count();
+    serde_json::json!({
+        "start": start,
+        "end": end,
+        "text": &text[e.bytes.clone()],
+        "label": outpost_ner::tags::label_of(&e.ty).as_str(),
+        "type": e.ty,
+        "score": (e.score * 1e4).round() / 1e4,
+    })
+}
+
+fn run_tag(a: TagArgs) -> anyhow::Result<()> {
+    let lang = parse_lang(&a.lang)?;
+    let model = load_model(lang, a.model)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut emit = |id: serde_json::Value, text: &str| -> anyhow::Result<()> {
+        let spans: Vec<_> = model
+            .tag_text(text)
+            .iter()
+            .map(|e| span_json(text, e))
+            .collect();
+        writeln!(out, "{}", serde_json::json!({"id": id, "spans": spans}))?;
+        Ok(())
+    };
+    for (k, t) in a.text.iter().enumerate() {
+        emit(k.into(), t)?;
+    }
+    for f in &a.file {
+        let file = std::fs::File::open(f).with_context(|| format!("opening {}", f.display()))?;
+        for (k, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.with_context(|| format!("{}:{}", f.display(), k + 1))?;
+            emit(format!("{}:{}", f.display(), k + 1).into(), &line)?;
+        }
+    }
+    for f in &a.jsonl {
+        let file = std::fs::File::open(f).with_context(|| format!("opening {}", f.display()))?;
+        for (k, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.with_context(|| format!("{}:{}", f.display(), k + 1))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: invalid JSON", f.display(), k + 1))?;
+            let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
+                bail!("{}:{}: no string field \"text\"", f.display(), k + 1);
+            };
+            let id = v
+                .get("id")
+                .cloned()
+                .unwrap_or_else(|| format!("{}:{}", f.display(), k + 1).into());
+            emit(id, text)?;
+        }
+    }
+    Ok(())
+}
+
+fn run_eval(a: EvalArgs) -> anyhow::Result<()> {
+    let lang = parse_lang(&a.lang)?;
+    let model = load_model(lang, a.model)?;
+    let data = read_all(&a.files)?;
+    let mut scorer = Scorer::new();
+    let mut secs = 0.0;
+    let mut tokens = 0usize;
+    for s in &data {
+        let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+        let t0 = Instant::now();
+        let ents = model.entities(&toks);
+        secs += t0.elapsed().as_secs_f64();
+        tokens += toks.len();
+        let gold = outpost_ner::train::scheme_tags(s, model.scheme());
+        let pred: Vec<Chunk> = ents
+            .into_iter()
+            .map(|e| Chunk {
+                start: e.start,
+                end: e.end,
+                ty: e.ty,
+            })
+            .collect();
+        scorer.add(toks.len(), &chunks(&gold), &pred);
+    }
+    let mut report = scorer.report();
+    report.tokens_per_second = if secs > 0.0 {
+        (tokens as f64 / secs).round()
+    } else {
+        0.0
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        writeln!(
+            out,
+            "F1 {:.2}  P {:.2}  R {:.2}  partial F1 {:.2}  type F1 {:.2}  {} tokens, {:.0} tokens/s",
+            report.f1,
+            report.precision,
+            report.recall,
+            report.partial_f1,
+            report.type_f1,
+            report.tokens,
+            report.tokens_per_second
+        )?;
+        for (ty, p) in &report.per_type {
+            writeln!(
+                out,
+                "  {ty:<14} F1 {:6.2}  P {:6.2}  R {:6.2}  gold {}",
+                p.f1, p.precision, p.recall, p.support
+            )?;
+        }
+    }
+    Ok(())
+}

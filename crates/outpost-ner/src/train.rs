@@ -1,0 +1,563 @@
+//! Training: a structured averaged perceptron (Collins 2002) over hashed features, with BIO-
+//! constrained Viterbi, model selection on the dev set by strict span F1, and confidence
+//! calibration (softmax temperature chosen on the dev set by the Brier score of span correctness).
+
+use crate::conll::Sentence;
+use crate::decode::{bio_mask, marginals, viterbi};
+use crate::error::{NerError, Result};
+use crate::features::{extract, Resources, SentFeats};
+use crate::gazetteer::Lexicon;
+use crate::lang::Lang;
+use crate::model::{entities_of_path, Model};
+use crate::score::Scorer;
+use crate::tags::{chunks, common_tag, tag_of, LabelScheme, Part, TagSet};
+use serde::Serialize;
+use std::time::Instant;
+
+/// Training settings.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    /// Passes over the training data (the best pass on dev is kept).
+    pub epochs: usize,
+    /// log2 of the number of weight rows (feature hashing space).
+    pub bits: u32,
+    /// Keep the files' type names or map them onto the common set.
+    pub scheme: LabelScheme,
+    /// Seed of the shuffling between passes.
+    pub seed: u64,
+    /// Print one progress line per pass to stderr.
+    pub verbose: bool,
+    /// Stop after this many passes without a dev improvement.
+    pub patience: usize,
+    /// Add features from a lexicon of the training data's entity strings (jackknifed in training).
+    pub lexicon: bool,
+    /// Independent runs (different shuffles) whose selected weights are summed (an ensemble that
+    /// costs nothing at tagging time).
+    pub seeds: usize,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            epochs: 15,
+            bits: 20,
+            scheme: LabelScheme::Native,
+            seed: 7,
+            verbose: false,
+            patience: 4,
+            seeds: 1,
+            lexicon: false,
+        }
+    }
+}
+
+/// What happened during training.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainReport {
+    /// Training sentences.
+    pub train_sentences: usize,
+    /// Training tokens.
+    pub train_tokens: usize,
+    /// Passes run (all runs together).
+    pub epochs_run: usize,
+    /// The pass whose averaged weights were kept (1-based; first run when several).
+    pub best_epoch: usize,
+    /// Strict F1 × 100 on dev of the kept weights (0 without dev data).
+    pub dev_f1: f64,
+    /// Calibrated softmax temperature.
+    pub temperature: f32,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Maps a sentence's tags per the scheme.
+pub fn scheme_tags(s: &Sentence, scheme: LabelScheme) -> Vec<String> {
+    match scheme {
+        LabelScheme::Native => s.tags.clone(),
+        LabelScheme::Common => s.tags.iter().map(|t| common_tag(t)).collect(),
+    }
+}
+
+struct Prepared {
+    feats: Vec<SentFeats>,
+    gold: Vec<Vec<usize>>,
+    tags: Vec<Vec<String>>,
+}
+
+/// Featurises `data`; sentence `k` uses `res[k % res.len()]` (jackknifed lexicons).
+fn prepare(
+    lang: Lang,
+    res: &[&Resources],
+    bits: u32,
+    data: &[Sentence],
+    tagset: &TagSet,
+    scheme: LabelScheme,
+) -> Prepared {
+    let mut p = Prepared {
+        feats: Vec::with_capacity(data.len()),
+        gold: Vec::with_capacity(data.len()),
+        tags: Vec::with_capacity(data.len()),
+    };
+    for (k, s) in data.iter().enumerate() {
+        let res = res[k % res.len()];
+        let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+        let tags = scheme_tags(s, scheme);
+        // conlleval chunks re-encoded as BILOU
+        let mut gold = vec![0usize; tags.len()];
+        for c in chunks(&tags) {
+            let Some(k) = tagset.type_index(&c.ty) else {
+                continue;
+            };
+            if c.end - c.start == 1 {
+                gold[c.start] = tag_of(k, Part::U);
+                continue;
+            }
+            gold[c.start] = tag_of(k, Part::B);
+            for g in gold.iter_mut().take(c.end - 1).skip(c.start + 1) {
+                *g = tag_of(k, Part::I);
+            }
+            gold[c.end - 1] = tag_of(k, Part::L);
+        }
+        p.feats.push(extract(lang, res, bits, &toks));
+        p.gold.push(gold);
+        p.tags.push(tags);
+    }
+    p
+}
+
+fn emissions(w: &[f32], f: &SentFeats, t: usize, em: &mut Vec<f32>) {
+    let n = f.len();
+    em.clear();
+    em.resize(n * t, 0.0);
+    for i in 0..n {
+        let out = &mut em[i * t..(i + 1) * t];
+        for &r in f.token(i) {
+            let row = &w[r as usize * t..(r as usize + 1) * t];
+            for (o, x) in out.iter_mut().zip(row) {
+                *o += x;
+            }
+        }
+    }
+}
+
+fn dev_f1(
+    w: &[f32],
+    trans: &[f32],
+    mask: &[bool],
+    t: usize,
+    dev: &Prepared,
+    tagset: &TagSet,
+) -> f64 {
+    let mut sc = Scorer::new();
+    let mut em = Vec::new();
+    for (f, gold) in dev.feats.iter().zip(&dev.tags) {
+        emissions(w, f, t, &mut em);
+        let path = viterbi(&em, f.len(), t, trans, mask);
+        let pred: Vec<String> = path.iter().map(|&y| tagset.name(y)).collect();
+        sc.add(f.len(), &chunks(gold), &chunks(&pred));
+    }
+    sc.report().f1
+}
+
+struct Run {
+    f1: f64,
+    best_epoch: usize,
+    epochs_run: usize,
+    weights: Vec<f32>,
+    trans: Vec<f32>,
+}
+
+/// One perceptron run with a shuffling seed; keeps the averaged weights of the best dev pass.
+#[allow(clippy::too_many_arguments)]
+fn perceptron(
+    cfg: &TrainConfig,
+    seed: u64,
+    rows: usize,
+    t: usize,
+    tr: &Prepared,
+    dv: &Prepared,
+    tagset: &TagSet,
+    started: &Instant,
+) -> Run {
+    let tw = (t + 1) * (t + 1);
+    let mask = bio_mask(t);
+    let mut w = vec![0f32; rows * t];
+    let mut u = vec![0f32; rows * t];
+    let mut trans = vec![0f32; tw];
+    let mut utrans = vec![0f32; tw];
+    let mut best = (f64::NEG_INFINITY, 0usize, Vec::new(), Vec::new());
+    let mut avg = vec![0f32; rows * t];
+    let mut c: f32 = 1.0;
+    let mut order: Vec<usize> = (0..tr.feats.len()).collect();
+    let mut rng = seed | 1;
+    let mut em = Vec::new();
+    let mut epochs_run = 0;
+    for epoch in 0..cfg.epochs.max(1) {
+        epochs_run = epoch + 1;
+        for k in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(k, (rng % (k as u64 + 1)) as usize);
+        }
+        let mut errors = 0usize;
+        for &s in &order {
+            let f = &tr.feats[s];
+            let gold = &tr.gold[s];
+            let n = f.len();
+            emissions(&w, f, t, &mut em);
+            let pred = viterbi(&em, n, t, &trans, &mask);
+            if pred != *gold {
+                errors += 1;
+                for i in 0..n {
+                    let (g, p) = (gold[i], pred[i]);
+                    if g != p {
+                        for &r in f.token(i) {
+                            let b = r as usize * t;
+                            w[b + g] += 1.0;
+                            u[b + g] += c;
+                            w[b + p] -= 1.0;
+                            u[b + p] -= c;
+                        }
+                    }
+                    let gp = if i == 0 { t } else { gold[i - 1] };
+                    let pp = if i == 0 { t } else { pred[i - 1] };
+                    if (gp, g) != (pp, p) {
+                        trans[gp * (t + 1) + g] += 1.0;
+                        utrans[gp * (t + 1) + g] += c;
+                        trans[pp * (t + 1) + p] -= 1.0;
+                        utrans[pp * (t + 1) + p] -= c;
+                    }
+                }
+                let (g, p) = (gold[n - 1], pred[n - 1]);
+                if g != p {
+                    trans[g * (t + 1) + t] += 1.0;
+                    utrans[g * (t + 1) + t] += c;
+                    trans[p * (t + 1) + t] -= 1.0;
+                    utrans[p * (t + 1) + t] -= c;
+                }
+            }
+            c += 1.0;
+        }
+        for ((a, &x), &y) in avg.iter_mut().zip(&w).zip(&u) {
+            *a = x - y / c;
+        }
+        let atrans: Vec<f32> = trans.iter().zip(&utrans).map(|(x, y)| x - y / c).collect();
+        let f1 = if dv.feats.is_empty() {
+            epoch as f64
+        } else {
+            dev_f1(&avg, &atrans, &mask, t, dv, tagset)
+        };
+        if cfg.verbose {
+            eprintln!(
+                "pass {epochs_run}: {errors} sentences wrong, dev F1 {f1:.2}, {:.1}s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        if f1 > best.0 {
+            best = (f1, epochs_run, std::mem::take(&mut avg), atrans);
+            avg = vec![0f32; rows * t];
+        } else if epochs_run - best.1 >= cfg.patience {
+            break;
+        }
+    }
+    Run {
+        f1: best.0,
+        best_epoch: best.1,
+        epochs_run,
+        weights: best.2,
+        trans: best.3,
+    }
+}
+
+/// Trains a model on `train`, selecting the pass and calibrating confidences on `dev` (may be
+/// empty: then the last pass is kept and the temperature is 1). Returns [`NerError::Train`] when
+/// `train` is empty or has no entity.
+pub fn train(
+    lang: Lang,
+    train: &[Sentence],
+    dev: &[Sentence],
+    res: Resources,
+    cfg: &TrainConfig,
+) -> Result<(Model, TrainReport)> {
+    let started = Instant::now();
+    if train.is_empty() {
+        return Err(NerError::Train("no training sentences".into()));
+    }
+    let bits = cfg.bits.clamp(10, 24);
+    let mut types: Vec<String> = train
+        .iter()
+        .flat_map(|s| scheme_tags(s, cfg.scheme))
+        .filter_map(|t| t.get(2..).map(str::to_string))
+        .collect();
+    types.sort();
+    types.dedup();
+    if types.is_empty() {
+        return Err(NerError::Train("the training data has no entity".into()));
+    }
+    let tagset = TagSet::new(&types);
+    let t = tagset.len();
+    let mut res = res;
+    let (tr, dv) = if cfg.lexicon {
+        // jackknife: even sentences see the lexicon of odd ones and vice versa; dev and the saved
+        // model see the lexicon of all training sentences
+        let min = if lang == Lang::Zh { 2 } else { 1 };
+        let build = |keep: &dyn Fn(usize) -> bool| {
+            let mut lx = Lexicon::new();
+            for (k, s) in train.iter().enumerate().filter(|(k, _)| keep(*k)) {
+                let tags = scheme_tags(s, cfg.scheme);
+                for c in chunks(&tags) {
+                    if let Some(ty) = tagset.type_index(&c.ty) {
+                        let units: Vec<&str> = s.tokens[c.start..c.end]
+                            .iter()
+                            .map(String::as_str)
+                            .collect();
+                        if units.len() >= min {
+                            lx.add(&units, ty);
+                        }
+                    }
+                }
+                let _ = k;
+            }
+            lx
+        };
+        let even = Resources {
+            lexicon: build(&|k| k % 2 == 1),
+            ..res.clone()
+        };
+        let odd = Resources {
+            lexicon: build(&|k| k % 2 == 0),
+            ..res.clone()
+        };
+        res.lexicon = build(&|_| true);
+        let tr = prepare(lang, &[&even, &odd], bits, train, &tagset, cfg.scheme);
+        let dv = prepare(lang, &[&res], bits, dev, &tagset, cfg.scheme);
+        (tr, dv)
+    } else {
+        res.lexicon = Lexicon::new();
+        let tr = prepare(lang, &[&res], bits, train, &tagset, cfg.scheme);
+        let dv = prepare(lang, &[&res], bits, dev, &tagset, cfg.scheme);
+        (tr, dv)
+    };
+    let train_tokens: usize = tr.feats.iter().map(|f| f.len()).sum();
+    if cfg.verbose {
+        eprintln!(
+            "features ready: {} sentences, {} tokens, {} types, {:.1}s",
+            train.len(),
+            train_tokens,
+            types.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let rows = 1usize << bits;
+    let mask = bio_mask(t);
+    let seeds = cfg.seeds.max(1);
+    let mut runs = Vec::with_capacity(seeds);
+    for k in 0..seeds {
+        let seed = cfg.seed.wrapping_add(0x9E37_79B9 * k as u64);
+        let run = perceptron(cfg, seed, rows, t, &tr, &dv, &tagset, &started);
+        if cfg.verbose && seeds > 1 {
+            eprintln!(
+                "run {}: best pass {} dev F1 {:.2}",
+                k + 1,
+                run.best_epoch,
+                run.f1
+            );
+        }
+        runs.push(run);
+    }
+    let epochs_run = runs.iter().map(|r| r.epochs_run).sum();
+    let mut first = runs.swap_remove(0);
+    for r in &runs {
+        first
+            .weights
+            .iter_mut()
+            .zip(&r.weights)
+            .for_each(|(a, b)| *a += b);
+        first
+            .trans
+            .iter_mut()
+            .zip(&r.trans)
+            .for_each(|(a, b)| *a += b);
+    }
+    drop(runs);
+    let best_epoch = first.best_epoch;
+    let (weights, btrans) = (first.weights, first.trans);
+    let best_f1 = if seeds == 1 || dv.feats.is_empty() {
+        first.f1
+    } else {
+        dev_f1(&weights, &btrans, &mask, t, &dv, &tagset)
+    };
+    let temperature = if dv.feats.is_empty() {
+        1.0
+    } else {
+        calibrate(&weights, &btrans, &mask, t, &dv, &tagset)
+    };
+    let report = TrainReport {
+        train_sentences: train.len(),
+        train_tokens,
+        epochs_run,
+        best_epoch,
+        dev_f1: if dv.feats.is_empty() { 0.0 } else { best_f1 },
+        temperature,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    let meta = serde_json::to_string(&report).unwrap_or_default();
+    let model = Model::from_dense(
+        lang,
+        tagset,
+        cfg.scheme,
+        bits,
+        res,
+        &weights,
+        btrans,
+        temperature,
+        meta,
+    );
+    Ok((model, report))
+}
+
+/// Picks the temperature whose span confidences best predict span correctness on dev (Brier).
+fn calibrate(
+    w: &[f32],
+    trans: &[f32],
+    mask: &[bool],
+    t: usize,
+    dev: &Prepared,
+    tagset: &TagSet,
+) -> f32 {
+    let mut em = Vec::new();
+    let mut best = (f64::INFINITY, 1.0f32);
+    let sample: Vec<usize> = (0..dev.feats.len())
+        .step_by(1.max(dev.feats.len() / 1500))
+        .collect();
+    let mut cached: Vec<(Vec<f32>, Vec<usize>)> = Vec::new();
+    for &s in &sample {
+        let f = &dev.feats[s];
+        emissions(w, f, t, &mut em);
+        let path = viterbi(&em, f.len(), t, trans, mask);
+        cached.push((em.clone(), path));
+    }
+    for k in -4..=20 {
+        let temp = 2f32.powf(k as f32 / 2.0);
+        let (mut loss, mut count) = (0.0f64, 0usize);
+        for (&s, (em, path)) in sample.iter().zip(&cached) {
+            let n = path.len();
+            let marg = marginals(em, n, t, trans, mask, temp);
+            let gold = chunks(&dev.tags[s]);
+            for e in entities_of_path(path, tagset, |i, y| marg[i * t + y]) {
+                let ok = gold
+                    .iter()
+                    .any(|g| g.start == e.start && g.end == e.end && g.ty == e.ty);
+                let d = e.score as f64 - if ok { 1.0 } else { 0.0 };
+                loss += d * d;
+                count += 1;
+            }
+        }
+        let loss = loss / count.max(1) as f64;
+        if loss < best.0 {
+            best = (loss, temp);
+        }
+    }
+    best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent(pairs: &[(&str, &str)]) -> Sentence {
+        Sentence {
+            tokens: pairs.iter().map(|p| p.0.to_string()).collect(),
+            tags: pairs.iter().map(|p| p.1.to_string()).collect(),
+        }
+    }
+
+    fn synthetic() -> Vec<Sentence> {
+        let people = [
+            "Alice Smith",
+            "Bob Jones",
+            "Carla Diaz",
+            "Dan Brown",
+            "Eve Stone",
+        ];
+        let places = ["Madrid", "Prato", "Dublin", "Toronto", "Rotterdam"];
+        let mut out = Vec::new();
+        for (k, p) in people.iter().enumerate() {
+            for (j, l) in places.iter().enumerate() {
+                let (first, last) = p.split_once(' ').unwrap_or((p, ""));
+                let verb = ["visited", "left", "reached"][(k + j) % 3];
+                out.push(sent(&[
+                    (first, "B-PER"),
+                    (last, "I-PER"),
+                    (verb, "O"),
+                    (l, "B-LOC"),
+                    ("yesterday", "O"),
+                    (".", "O"),
+                ]));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn learns_a_tiny_synthetic_set_and_round_trips() {
+        let data = synthetic();
+        let (train, dev) = data.split_at(20);
+        let cfg = TrainConfig {
+            epochs: 8,
+            bits: 14,
+            lexicon: true,
+            seeds: 2,
+            ..TrainConfig::default()
+        };
+        let (model, report) = train_fn(train, dev, &cfg);
+        assert!(!model.resources().lexicon.is_empty());
+        assert!(report.dev_f1 > 90.0, "dev F1 {}", report.dev_f1);
+        let toks = ["Eve", "Stone", "visited", "Dublin", "yesterday", "."];
+        assert_eq!(
+            model.tag_strings(&toks),
+            vec!["B-PER", "I-PER", "O", "B-LOC", "O", "O"]
+        );
+        let ents = model.entities(&toks);
+        assert_eq!(ents.len(), 2);
+        assert!(ents.iter().all(|e| e.score > 0.0 && e.score <= 1.0));
+        // save / load round trip gives the same tags and near-identical scores
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.bin");
+        model.save(&path).unwrap();
+        let back = Model::load(&path).unwrap();
+        assert_eq!(back.tag_strings(&toks), model.tag_strings(&toks));
+        assert_eq!(back.tagset(), model.tagset());
+        assert_eq!(back.resources(), model.resources());
+        for (a, b) in back.entities(&toks).iter().zip(&ents) {
+            assert!((a.score - b.score).abs() < 1e-3);
+        }
+        // text tagging keeps byte offsets
+        let text = "Bob  Jones reached Toronto yesterday.";
+        let found = back.tag_text(text);
+        let got: Vec<&str> = found.iter().map(|e| &text[e.bytes.clone()]).collect();
+        assert_eq!(got, vec!["Bob  Jones", "Toronto"]);
+    }
+
+    fn train_fn(train: &[Sentence], dev: &[Sentence], cfg: &TrainConfig) -> (Model, TrainReport) {
+        super::train(Lang::En, train, dev, Resources::default(), cfg).unwrap()
+    }
+
+    #[test]
+    fn rejects_empty_or_entity_free_data() {
+        let cfg = TrainConfig::default();
+        assert!(super::train(Lang::En, &[], &[], Resources::default(), &cfg).is_err());
+        let o = vec![sent(&[("a", "O")])];
+        assert!(super::train(Lang::En, &o, &[], Resources::default(), &cfg).is_err());
+    }
+
+    #[test]
+    fn corrupt_model_files_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bad.bin");
+        std::fs::write(&p, b"not a model").unwrap();
+        let e = Model::load(&p).unwrap_err().to_string();
+        assert!(e.contains("bad.bin"), "{e}");
+    }
+}
