@@ -19,11 +19,14 @@ struct Cli {
 enum Command {
     /// Print the JSON Schema of the station record.
     Schema,
+    /// Parse addresses, find them in text, and score both.
+    Address(cmd::address::AddressArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Schema => cmd::schema::run(),
+        Command::Address(args) => cmd::address::run(args),
     }
 }

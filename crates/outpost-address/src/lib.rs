@@ -1,0 +1,160 @@
+//! # outpost-address
+//!
+//! Parses postal addresses into libpostal's component labels and finds addresses in running text.
+//!
+//! * [`AddressParser`]: a rule and dictionary parser. Chinese addresses are resolved against the
+//!   national administrative divisions (province / prefecture / county / town, with adcodes) and then
+//!   split into road, number, building, floor and room; Latin-script addresses (Spanish-speaking
+//!   countries, US, GB, CA, IE, AU, and the OSM-style formats of most of Europe) are split by
+//!   comma segments, number patterns, libpostal's alias dictionaries (street, unit, level types),
+//!   first-level region names, postcode shapes and GeoNames city names.
+//! * [`AddressDetector`]: an [`outpost_core::Recognizer`] that finds address spans in news text
+//!   (zh/es/en) with a score; [`AddressDetector::find`] also returns each span's parse.
+//! * [`eval`]: the scorer behind `outpost address eval`; [`fold::compare_key`] is the one
+//!   normalisation that decides whether a component is right.
+//!
+//! ```no_run
+//! let parser = outpost_address::AddressParser::load().unwrap();
+//! let p = parser.parse("Av. Corrientes 1234, piso 3, C1043 Buenos Aires");
+//! assert_eq!(p.get("road"), Some("Av. Corrientes"));
+//! ```
+
+pub mod china;
+pub mod detect;
+pub mod eval;
+pub mod fold;
+pub mod latin;
+mod regions;
+pub mod tables;
+
+pub use detect::{AddressDetector, FoundAddress};
+
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum AddressError {
+    /// A data file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A data or test file has a malformed record.
+    #[error("{path}:{line}: {message}")]
+    Format {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A Chinese administrative division the parser resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdminMatch {
+    /// `province`, `prefecture`, `county` or `town`.
+    pub level: &'static str,
+    /// Official code: 6 digits (province / prefecture / county) or 9 digits (town); empty for
+    /// HK / MO / TW sub-areas, which have none in the gazetteer.
+    pub code: String,
+    /// Official full name (e.g. `福州市` for the surface form `福州`).
+    pub name: String,
+}
+
+/// The result of parsing one address.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ParsedAddress {
+    /// `(label, value)` pairs in input order. Labels are libpostal's (`house_number`, `road`,
+    /// `unit`, `level`, `staircase`, `po_box`, `postcode`, `suburb`, `city_district`, `city`,
+    /// `state_district`, `state`, `country`, `house`) plus `building` for Chinese building
+    /// numbers (栋/幢/号楼). Values are substrings of the input.
+    pub components: Vec<(&'static str, String)>,
+    /// Chinese divisions resolved to codes, coarsest first (empty for other addresses).
+    pub admin: Vec<AdminMatch>,
+    /// ISO 3166-1 alpha-2 country the parser inferred (from a country name, a region or the
+    /// script), when it could.
+    pub country_code: Option<String>,
+}
+
+impl ParsedAddress {
+    /// The first value with this label, if any.
+    pub fn get(&self, label: &str) -> Option<&str> {
+        self.components
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The finest resolved Chinese adcode, if any.
+    pub fn adcode(&self) -> Option<&str> {
+        self.admin
+            .iter()
+            .rev()
+            .find(|a| !a.code.is_empty())
+            .map(|a| a.code.as_str())
+    }
+}
+
+/// The address parser. Cheap to clone (tables are shared); `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct AddressParser {
+    tables: Arc<tables::Tables>,
+    china: Arc<china::ChinaGazetteer>,
+}
+
+impl AddressParser {
+    /// Loads the tables from the data directory ([`tables::data_dir`]: `$OUTPOST_DATA` or
+    /// `../shared/data`). Errors name the file that is missing or malformed.
+    pub fn load() -> Result<Self, AddressError> {
+        Self::new(&tables::data_dir())
+    }
+
+    /// Loads the tables from `data_dir` (the directory holding `address/` and `gazetteer/`).
+    /// Errors name the file that is missing or malformed.
+    pub fn new(data_dir: &Path) -> Result<Self, AddressError> {
+        let tables = tables::Tables::load(data_dir)?;
+        let china = china::ChinaGazetteer::load(&data_dir.join("gazetteer"))?;
+        Ok(Self {
+            tables: Arc::new(tables),
+            china: Arc::new(china),
+        })
+    }
+
+    /// Parses one address. Chinese-script input (Han characters and no Latin letters outside
+    /// building codes) goes to the Chinese parser, everything else to the Latin-script parser.
+    /// Never fails: empty or meaningless input gives an empty or partial parse.
+    pub fn parse(&self, input: &str) -> ParsedAddress {
+        let han = input.chars().filter(|c| china::is_han(*c)).count();
+        let letters = input
+            .chars()
+            .filter(|c| c.is_alphabetic() && !china::is_han(*c))
+            .count();
+        if han > 0 && han * 2 >= letters {
+            china::parse(&self.china, &self.tables, input)
+        } else {
+            latin::parse(&self.tables, input)
+        }
+    }
+
+    /// The Latin-script tables (for the detector).
+    pub fn tables(&self) -> &tables::Tables {
+        &self.tables
+    }
+
+    /// The Chinese gazetteer (for the detector).
+    pub fn china(&self) -> &china::ChinaGazetteer {
+        &self.china
+    }
+
+    /// Approximate heap bytes held by the parser's tables.
+    pub fn heap_bytes(&self) -> usize {
+        self.tables.heap_bytes() + self.china.heap_bytes()
+    }
+}
