@@ -1,6 +1,7 @@
 //! The address detector: finds address spans in running text.
 
-use crate::{AddressParser, ParsedAddress};
+use crate::fold::fold;
+use crate::{china, latin, AddressParser, ParsedAddress};
 use outpost_core::{Doc, Label, Recognizer, Span};
 
 /// An address found in text, with its parse.
@@ -38,11 +39,308 @@ impl AddressDetector {
         &self.parser
     }
 
-    /// Finds address spans in `text`, best first within each sentence, non-overlapping.
+    /// Finds address spans in `text` (byte offsets), in text order, non-overlapping, each scoring
+    /// at least [`AddressDetector::threshold`]. Never fails; empty text gives nothing.
     pub fn find(&self, text: &str) -> Vec<FoundAddress> {
-        let _ = text;
-        Vec::new()
+        let mut out = self.find_latin(text);
+        out.extend(self.find_chinese(text));
+        out.retain(|f| f.score >= self.threshold);
+        out.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+        let mut kept: Vec<FoundAddress> = Vec::new();
+        for f in out {
+            if kept.last().map(|k| f.start < k.end).unwrap_or(false) {
+                continue;
+            }
+            kept.push(f);
+        }
+        kept
     }
+
+    fn word_kind(&self, w: &str, lower_mode: bool) -> Kind {
+        let t = self.parser.tables();
+        let core = w.trim_matches(|c: char| ",;()\"'“”«»*".contains(c));
+        if core.is_empty() || !core.chars().any(|c| c.is_alphanumeric()) {
+            return Kind::Glue;
+        }
+        let f = fold(core);
+        let f = f.trim_end_matches(['.', ':']).to_string();
+        if f.is_empty() {
+            return Kind::Other;
+        }
+        if t.po_box.contains(&f) || f == "p.o" || f == "p.o. box" {
+            return Kind::PoBox;
+        }
+        if latin::numberlike(&f) || f == "s/n" || f == "s/nº" || f == "one" {
+            return Kind::Number;
+        }
+        if matches!(f.as_str(), "de" | "del" | "la" | "las" | "los" | "el" | "of" | "the" | "and" | "y") {
+            return Kind::Glue;
+        }
+        let short_ok = f.chars().count() > 2
+            || core.ends_with('.')
+            || core.chars().next().map(|c| c.is_uppercase()).unwrap_or(false);
+        if t.street_types.contains(&f) && short_ok {
+            return Kind::StreetType;
+        }
+        if t.countries.contains_key(&f) && f.chars().count() > 3 {
+            return Kind::Country;
+        }
+        if t.regions.contains_key(&f) && core.chars().all(|c| !c.is_lowercase()) {
+            return Kind::Region;
+        }
+        if t.unit_types.contains(&f) || t.level_types.contains(&f) {
+            return Kind::Unit;
+        }
+        if t.directionals.contains(&f) && core.chars().next().map(|c| c.is_uppercase()).unwrap_or(false) {
+            return Kind::Word;
+        }
+        if matches!(
+            f.as_str(),
+            "de" | "del" | "la" | "las" | "los" | "el" | "of" | "the" | "and" | "y" | "di" | "da" | "du" | "von" | "van" | "-" | "&" | "one"
+        ) {
+            return Kind::Glue;
+        }
+        if lower_mode || core.chars().next().map(|c| c.is_uppercase()).unwrap_or(false) {
+            return Kind::Word;
+        }
+        Kind::Other
+    }
+
+    fn find_latin(&self, text: &str) -> Vec<FoundAddress> {
+        // words with byte offsets
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            if c.is_whitespace() || c == ',' {
+                if let Some(s) = start.take() {
+                    words.push((s, i));
+                }
+            } else if start.is_none() {
+                start = Some(i);
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, text.len()));
+        }
+        let lower_mode = !text.chars().any(|c| c.is_uppercase());
+        let mut kinds: Vec<Kind> = words
+            .iter()
+            .map(|&(s, e)| self.word_kind(&text[s..e], lower_mode))
+            .collect();
+        // a lower-case region abbreviation right before a postcode ("Austin Tx 78755")
+        for k in 0..kinds.len().saturating_sub(1) {
+            let w = fold(text[words[k].0..words[k].1].trim_matches(|c: char| !c.is_alphanumeric()));
+            if kinds[k] != Kind::Region
+                && self.parser.tables().regions.contains_key(&w)
+                && looks_postcode(&text[words[k + 1].0..words[k + 1].1])
+            {
+                kinds[k] = Kind::Region;
+            }
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            if kinds[i] == Kind::Other {
+                i += 1;
+                continue;
+            }
+            // a run of address-like words, broken at sentence ends
+            let mut j = i;
+            while j < words.len() && kinds[j] != Kind::Other {
+                let w = &text[words[j].0..words[j].1];
+                j += 1;
+                if sentence_end(w) && !matches!(kinds[j - 1], Kind::StreetType | Kind::Unit | Kind::PoBox) {
+                    break;
+                }
+            }
+            if let Some(f) = self.score_run(text, &words[i..j], &kinds[i..j]) {
+                out.push(f);
+            }
+            i = j.max(i + 1);
+        }
+        out
+    }
+
+    fn score_run(&self, text: &str, words: &[(usize, usize)], kinds: &[Kind]) -> Option<FoundAddress> {
+        let has = |k: Kind| kinds.contains(&k);
+        // start: the first house number followed by a word, a po box, or the first word before a
+        // street type
+        let first_num = (0..kinds.len()).find(|&k| {
+            kinds[k] == Kind::Number
+                && kinds[k + 1..]
+                    .iter()
+                    .find(|n| **n != Kind::Number)
+                    .map(|n| matches!(n, Kind::Word | Kind::StreetType | Kind::Glue | Kind::Unit | Kind::Region))
+                    .unwrap_or(false)
+        });
+        let first_type = kinds.iter().position(|k| *k == Kind::StreetType);
+        let first_box = kinds.iter().position(|k| *k == Kind::PoBox);
+        let start = match (first_num, first_type, first_box) {
+            (_, _, Some(b)) if first_num.map(|n| b < n).unwrap_or(true) => {
+                let mut s = b;
+                while s > 0 && matches!(kinds[s - 1], Kind::Word) && b - s < 2 {
+                    s -= 1;
+                }
+                s
+            }
+            (Some(n), Some(t), _) if t < n => {
+                // "Av. Corrientes 1234", "calle Von Schroeders 12"
+                t
+            }
+            (Some(n), _, _) => n,
+            (None, Some(t), _) => {
+                // words right before a street type belong to the street name ("SHEPPEY WAY")
+                let mut s = t;
+                while s > 0 && matches!(kinds[s - 1], Kind::Word) && t - s < 3 {
+                    s -= 1;
+                }
+                s
+            }
+            _ => return None,
+        };
+        let end_kinds = |k: Kind| matches!(k, Kind::Number | Kind::Region | Kind::Country | Kind::Word | Kind::StreetType | Kind::Unit);
+        let mut end = kinds.len();
+        while end > start + 1 && !end_kinds(kinds[end - 1]) {
+            end -= 1;
+        }
+        if end <= start {
+            return None;
+        }
+        let ks = &kinds[start..end];
+        let post = words[start..end]
+            .iter()
+            .any(|&(s, e)| looks_postcode(&text[s..e]));
+        let mut score: f32 = 0.2;
+        if ks.contains(&Kind::StreetType) {
+            score += 0.3;
+        }
+        if ks.first() == Some(&Kind::Number) || ks.contains(&Kind::PoBox) {
+            score += 0.2;
+        }
+        if post {
+            score += 0.2;
+        }
+        if ks.contains(&Kind::Region) {
+            score += 0.15;
+        }
+        if ks.contains(&Kind::Country) {
+            score += 0.05;
+        }
+        if ks.contains(&Kind::Unit) {
+            score += 0.05;
+        }
+        if !ks.contains(&Kind::StreetType) && !post && !ks.contains(&Kind::PoBox) {
+            score = score.min(0.45);
+        }
+        let _ = has;
+        let (b0, b1) = (words[start].0, words[end - 1].1);
+        let b1 = b0 + text[b0..b1].trim_end_matches(|c: char| ",;.:)\"'”»".contains(c) && !text[b0..b1].ends_with("St.")).len();
+        Some(FoundAddress {
+            start: b0,
+            end: b1,
+            score: score.min(1.0),
+            parse: self.parser.parse(&text[b0..b1]),
+        })
+    }
+
+    fn find_chinese(&self, text: &str) -> Vec<FoundAddress> {
+        let g = self.parser.china();
+        let mut out = Vec::new();
+        let mut pos = 0usize;
+        while pos < text.len() {
+            let Some(c) = text[pos..].chars().next() else { break };
+            if !china::is_han(c) {
+                pos += c.len_utf8();
+                continue;
+            }
+            // administrative prefix
+            let mut p = pos;
+            let mut last = None;
+            let mut levels = 0;
+            while let Some((idx, len, _)) = g.match_at(text, p, last) {
+                last = Some(idx);
+                levels += 1;
+                p += len;
+            }
+            // detail: up to 30 characters of Han / digits / letters, ending at a number suffix
+            let detail_start = p;
+            let mut q = p;
+            let mut best_end = None;
+            let mut road = false;
+            let mut n = 0;
+            let mut prev_digit = false;
+            for (i, ch) in text[p..].char_indices() {
+                if n >= 30 || "的在于和与及是为位，。".contains(ch) || !(china::is_han(ch) || ch.is_ascii_alphanumeric() || "-－#之".contains(ch) || ('０'..='９').contains(&ch)) {
+                    break;
+                }
+                n += 1;
+                q = p + i + ch.len_utf8();
+                if "路街道巷弄".contains(ch) && n >= 2 && (levels > 0 || n <= 7) {
+                    road = true;
+                    if best_end.is_none() {
+                        best_end = Some(q);
+                    }
+                }
+                if prev_digit && "号號室楼樓层層栋幢座弄".contains(ch) {
+                    best_end = Some(q);
+                }
+                prev_digit = ch.is_ascii_digit() || ('０'..='９').contains(&ch) || "一二三四五六七八九十".contains(ch);
+            }
+            let _ = q;
+            let end = best_end.unwrap_or(detail_start);
+            let number = text[detail_start..end].chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+            let mut score: f32 = 0.15 * levels.min(3) as f32;
+            if road {
+                score += 0.25;
+            }
+            if number {
+                score += 0.3;
+            }
+            if levels == 0 && !(road && number) {
+                score = 0.0;
+            }
+            if end > pos && score > 0.0 {
+                out.push(FoundAddress {
+                    start: pos,
+                    end,
+                    score: score.min(1.0),
+                    parse: self.parser.parse(&text[pos..end]),
+                });
+                pos = end;
+            } else {
+                pos += c.len_utf8();
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Number,
+    StreetType,
+    Unit,
+    PoBox,
+    Region,
+    Country,
+    Word,
+    Glue,
+    Other,
+}
+
+fn sentence_end(w: &str) -> bool {
+    let core = w.trim_end_matches(['"', '\'', '”', ')']);
+    (core.ends_with('.') || core.ends_with('!') || core.ends_with('?'))
+        && core.chars().filter(|c| c.is_alphabetic()).count() > 3
+}
+
+fn looks_postcode(w: &str) -> bool {
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    let digits = w.chars().filter(|c| c.is_ascii_digit()).count();
+    let n = w.chars().count();
+    (digits == n && (4..=6).contains(&n))
+        || (n == 10 && digits == 9)
+        || ((2..=4).contains(&n) && digits >= 1 && w.chars().next().map(|c| c.is_ascii_uppercase()).unwrap_or(false) && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
 }
 
 impl Recognizer for AddressDetector {

@@ -297,7 +297,12 @@ impl<'a> Parser<'a> {
         self.street(street);
         for seg in street + 1..self.nseg() {
             let r = self.seg_range(seg);
-            self.markers(r);
+            if self.lab[r.start].is_none() {
+                if let Some((l, w)) = self.marker_at(r.start) {
+                    let e = (r.start + w).min(r.end);
+                    self.set(r.start..e, l);
+                }
+            }
         }
         self.postcodes(street);
         self.states(street);
@@ -402,7 +407,7 @@ impl<'a> Parser<'a> {
         }
         if next_ok(i + 1) {
             let nx = &self.toks[i + 1].f;
-            let num_next = numberlike(nx) || nx.chars().count() <= 2;
+            let num_next = numberlike(nx) || nx.chars().count() == 1;
             if self.t.level_types.contains(f) && num_next && f != "l" {
                 return Some((L::Level, 2));
             }
@@ -483,7 +488,11 @@ impl<'a> Parser<'a> {
             self.road_tail(&core[2..]);
             return;
         }
-        if (first_is_hn && !(last_is_hn && ordinal_like_first(&f0))) || first_is_word_number {
+        let second_is_de = core.len() >= 3
+            && matches!(self.toks[core[1]].f.as_str(), "de" | "del" | "of");
+        if (first_is_hn && !(last_is_hn && (ordinal(&f0) || second_is_de)))
+            || first_is_word_number
+        {
             self.lab[core[0]] = Some(L::HouseNumber);
             self.road_tail(&core[1..]);
             return;
@@ -514,6 +523,21 @@ impl<'a> Parser<'a> {
             for &j in &core {
                 self.lab[j] = Some(L::Road);
             }
+            // "Paseo de la Castellana, 185 - 5º", "LÓPEZ MATEOS, 106, 21840"
+            let nx = r.end;
+            if nx < self.toks.len() && self.lab[nx].is_none() {
+                let f = self.toks[nx].f.clone();
+                if self.is_hn(&f) && f.chars().filter(|c| c.is_ascii_digit()).count() <= 4 {
+                    self.lab[nx] = Some(L::HouseNumber);
+                    let seg2 = self.toks[nx].seg;
+                    if nx + 1 < self.toks.len()
+                        && self.toks[nx + 1].seg == seg2
+                        && ordinal(&self.toks[nx + 1].f)
+                    {
+                        self.lab[nx + 1] = Some(L::Level);
+                    }
+                }
+            }
             return;
         };
         let mut hn = k;
@@ -530,7 +554,7 @@ impl<'a> Parser<'a> {
         if hn >= 2
             && matches!(
                 self.toks[core[hn - 1]].f.as_str(),
-                "no" | "nº" | "n°" | "nr" | "num" | "numero" | "n"
+                "no" | "nº" | "n°" | "nr" | "num" | "numero" | "n" | "km"
             )
         {
             hn_start = hn - 1;
@@ -600,7 +624,9 @@ impl<'a> Parser<'a> {
     fn trailing(&mut self, after: &[usize]) {
         for &j in after {
             let f = &self.toks[j].f;
-            if numberlike(f) {
+            if f.chars().count() == 1 && f.chars().all(|c| c.is_alphabetic()) {
+                self.lab[j] = Some(L::Unit);
+            } else if numberlike(f) {
                 let l = if is_digits(f) { L::Level } else { L::Unit };
                 self.lab[j] = Some(l);
             }
@@ -674,6 +700,9 @@ impl<'a> Parser<'a> {
                 continue;
             };
             let rest = open.iter().filter(|&&i| i < s).count();
+            if s > seg_r.start && STOP_TAIL[..27].contains(&self.toks[s - 1].f.as_str()) {
+                continue;
+            }
             let whole_seg = s == seg_r.start;
             if rest == 0 {
                 // nothing left for the city: keep it as the city unless it has its own segment
@@ -688,7 +717,8 @@ impl<'a> Parser<'a> {
                 let next_post = end + 1 < n && self.lab[end + 1] == Some(L::Postcode);
                 let us_like = ccs.iter().any(|c| c == "US" || c == "CA" || c == "AU");
                 let cc_ok = self.cc.as_deref().map(|c| ccs.iter().any(|x| x == c));
-                if !(us_like && (upper || next_post || whole_seg || cc_ok == Some(true)))
+                let at_end = (end + 1..n).all(|i| self.lab[i] == Some(L::Country));
+                if !(us_like && (upper || next_post || whole_seg || at_end || cc_ok == Some(true)))
                     || cc_ok == Some(false)
                 {
                     continue;
@@ -747,7 +777,8 @@ impl<'a> Parser<'a> {
                 return;
             }
         }
-        if m >= 2 && !self.t.is_city(&whole) {
+        let anglo_state = self.cc.as_deref().map(|c| c == "US" || c == "CA").unwrap_or(false);
+        if m >= 2 && !self.t.is_city(&whole) && !anglo_state {
             for k in 1..m {
                 let pre_last = &self.toks[city_run[k - 1]].f;
                 if STOP_TAIL.contains(&pre_last.as_str()) {
@@ -798,11 +829,6 @@ impl<'a> Parser<'a> {
         }
         out
     }
-}
-
-/// `3e`, `2031.`-style first tokens that name a street rather than give its number.
-fn ordinal_like_first(f: &str) -> bool {
-    ordinal(f) || f.chars().any(|c| c.is_alphabetic())
 }
 
 #[cfg(test)]

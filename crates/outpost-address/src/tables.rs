@@ -76,7 +76,8 @@ impl Tables {
             t.level_types.remove(noisy);
         }
         t.unit_types.remove("no");
-        for noisy in ["c", "n", "s", "e", "o", "w", "la", "el", "de", "st"] {
+        t.street_types.retain(|k| k.chars().count() > 1);
+        for noisy in ["la", "el", "de", "st", "du", "di"] {
             t.street_types.remove(noisy);
         }
         t.street_types.insert("st".into());
@@ -102,6 +103,7 @@ impl Tables {
             }
         }
         t.load_cities(&dir.join("gazetteer/cities15000_geonames.tsv"))?;
+        t.load_china_pinyin(&dir.join("gazetteer/china_admin_divisions.tsv"))?;
         Ok(t)
     }
 
@@ -122,11 +124,6 @@ impl Tables {
                 }
                 self.country_codes.insert(cc.to_ascii_lowercase());
                 self.countries.insert(cc.to_ascii_lowercase(), cc.clone());
-                if file.contains("stefangabos") {
-                    if let Some(a3) = cols.get(1) {
-                        self.countries.insert(fold(a3), cc.clone());
-                    }
-                }
                 for name in cols.iter().skip(skip_cols) {
                     let f = fold(name);
                     if !f.is_empty() {
@@ -137,6 +134,11 @@ impl Tables {
             }
         }
         for (alias, cc) in [
+            ("deu", "DE"),
+            ("esp", "ES"),
+            ("mex", "MX"),
+            ("arg", "AR"),
+            ("chn", "CN"),
             ("usa", "US"),
             ("u.s.a.", "US"),
             ("u.s.", "US"),
@@ -174,6 +176,31 @@ impl Tables {
         hs.sort_unstable();
         hs.dedup();
         self.cities = hs;
+        Ok(())
+    }
+
+    /// Province names in pinyin (`guangxi`, `chongqing`) as regions of CN; prefecture names in
+    /// pinyin as cities.
+    fn load_china_pinyin(&mut self, path: &Path) -> Result<(), AddressError> {
+        let text = read(path)?;
+        let mut extra = Vec::new();
+        for line in text.lines().skip(1) {
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() < 8 || c[7].is_empty() {
+                continue;
+            }
+            let py = fold(c[7]);
+            match c[0] {
+                "province" => {
+                    self.regions.entry(py).or_default().push("CN".into());
+                }
+                "prefecture" => extra.push(hash64(&py)),
+                _ => {}
+            }
+        }
+        self.cities.extend(extra);
+        self.cities.sort_unstable();
+        self.cities.dedup();
         Ok(())
     }
 
