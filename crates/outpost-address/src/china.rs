@@ -105,6 +105,7 @@ impl ChinaGazetteer {
                 }
             }
         }
+        g.load_changes(&dir.join("china_location_changes.tsv"))?;
         let path = dir.join("china_towns.tsv");
         let text = read(&path)?;
         for line in text.lines().skip(1) {
@@ -123,6 +124,45 @@ impl ChinaGazetteer {
             g.add_name(c[1], idx, false);
         }
         Ok(g)
+    }
+
+    /// Old names (renamed or merged divisions since 2002) point at the division that replaced
+    /// them, so `杭州市下城区` still resolves (to 拱墅区's code).
+    fn load_changes(&mut self, path: &Path) -> Result<(), AddressError> {
+        let text = read(path)?;
+        for line in text.lines().skip(1) {
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() < 11 {
+                continue;
+            }
+            let (old, old_short, new_prov, new_pref, new_county) = if !c[6].is_empty() {
+                (c[6], c[7], c[8], c[9], c[10])
+            } else {
+                (c[4], c[5], c[8], c[9], "")
+            };
+            let target = if new_county.is_empty() {
+                new_pref
+            } else {
+                new_county
+            };
+            let level = if new_county.is_empty() { 1 } else { 2 };
+            let Some(idx) = self.divisions.iter().position(|d| {
+                d.level == level
+                    && d.name == target
+                    && d.province
+                        .map(|p| self.divisions[p as usize].name == new_prov)
+                        .unwrap_or(false)
+            }) else {
+                continue;
+            };
+            if !self.names.contains_key(old) {
+                self.add_name(old, idx as u32, false);
+            }
+            if old_short.chars().count() >= 2 && !self.names.contains_key(old_short) {
+                self.add_name(old_short, idx as u32, true);
+            }
+        }
+        Ok(())
     }
 
     fn add_name(&mut self, name: &str, idx: u32, short: bool) {
@@ -196,12 +236,22 @@ impl ChinaGazetteer {
                 // a short name directly followed by a road / venue suffix is a road name
                 if short {
                     if let Some(n) = next {
-                        if "路街道巷弄大桥村里号区县市镇乡".contains(n) && !(d.level < 2 && "市区县".contains(n)) {
+                        if "路街道巷弄大桥村里号区县市镇乡".contains(n)
+                            && !(d.level < 2 && "市区县".contains(n))
+                        {
                             continue;
                         }
                     }
                 }
                 if last.is_none() && d.level == 3 {
+                    continue;
+                }
+                // a bare short county name ("建安" in "建安中路") needs a separator after it
+                if short
+                    && last.is_none()
+                    && d.level == 2
+                    && next.map(|n| !is_sep(n)).unwrap_or(false)
+                {
                     continue;
                 }
                 let score = (if short { 0 } else { 10 }) - d.level as i32;
@@ -264,7 +314,11 @@ fn traditional_forms(name: &str) -> Vec<String> {
 }
 
 fn is_sep(c: char) -> bool {
-    c.is_whitespace() || matches!(c, ',' | '，' | '、' | '。' | ';' | '；' | ':' | '：' | '(' | ')' | '（' | '）')
+    c.is_whitespace()
+        || matches!(
+            c,
+            ',' | '，' | '、' | '。' | ';' | '；' | ':' | '：' | '(' | ')' | '（' | '）'
+        )
 }
 
 fn is_numch(c: char) -> bool {
@@ -280,9 +334,42 @@ const ROAD_SUFFIXES: &[&str] = &[
     "大道", "大街", "公路", "胡同", "路", "街", "道", "巷", "段", "里", "弄堂",
 ];
 const HOUSE_SUFFIXES: &[&str] = &[
-    "小区", "大厦", "花园", "广场", "中心", "公寓", "大楼", "商城", "市场", "酒店", "宾馆", "医院",
-    "学校", "大学", "学院", "公司", "工业园", "园区", "新村", "家园", "苑", "府", "城", "庄园",
-    "山庄", "名都", "美都", "楼", "馆", "厂", "村", "社区", "小學", "大廈", "花園", "廣場",
+    "小区",
+    "大厦",
+    "花园",
+    "广场",
+    "中心",
+    "公寓",
+    "大楼",
+    "商城",
+    "市场",
+    "酒店",
+    "宾馆",
+    "医院",
+    "学校",
+    "大学",
+    "学院",
+    "公司",
+    "工业园",
+    "园区",
+    "新村",
+    "家园",
+    "苑",
+    "府",
+    "城",
+    "庄园",
+    "山庄",
+    "名都",
+    "美都",
+    "楼",
+    "馆",
+    "厂",
+    "村",
+    "社区",
+    "小學",
+    "大廈",
+    "花園",
+    "廣場",
 ];
 
 /// Parses a Chinese address.
@@ -309,9 +396,17 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
     loop {
         skip(&mut pos);
         let rest = &s[pos..];
-        if let Some(name) = ["中华人民共和国", "中國", "中国", "cn", "CN", "China", "china"]
-            .iter()
-            .find(|n| rest.starts_with(**n))
+        if let Some(name) = [
+            "中华人民共和国",
+            "中國",
+            "中国",
+            "cn",
+            "CN",
+            "China",
+            "china",
+        ]
+        .iter()
+        .find(|n| rest.starts_with(**n))
         {
             out.components.push(("country", name.to_string()));
             pos += name.len();
@@ -377,6 +472,15 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
         pos += len;
     }
     let _ = t;
+    if let Some(l) = last {
+        let mut cur = Some(l);
+        while let Some(c) = cur {
+            let d = &g.divisions[c as usize];
+            let label = ["state", "city", "city_district", "suburb"][d.level as usize];
+            out.official.insert(0, (label, d.name.clone()));
+            cur = d.parent;
+        }
+    }
     detail(&s[pos..], &mut out);
     out
 }
@@ -393,7 +497,8 @@ fn detail(s: &str, out: &mut ParsedAddress) {
             pos += c.len_utf8();
             continue;
         }
-        if is_numch(c) && !"一二三四五六七八九十百零〇甲乙丙丁".contains(c) || c == '第' {
+        if is_numch(c) && !"一二三四五六七八九十百零〇甲乙丙丁".contains(c) || c == '第'
+        {
             // a number chunk, with its unit suffix
             let mut e = 0;
             for (i, ch) in rest.char_indices() {
@@ -465,7 +570,16 @@ fn detail(s: &str, out: &mut ParsedAddress) {
                 None => {
                     if !has(out, "house_number") && (has(out, "road") || has(out, "house")) {
                         "house_number"
-                    } else if has(out, "house_number") && !has(out, "level") && !has(out, "unit") && rest[len..].trim().is_empty() && out.components.last().map(|c| c.0 == "house_number").unwrap_or(false) {
+                    } else if has(out, "house_number")
+                        && !has(out, "level")
+                        && !has(out, "unit")
+                        && rest[len..].trim().is_empty()
+                        && out
+                            .components
+                            .last()
+                            .map(|c| c.0 == "house_number")
+                            .unwrap_or(false)
+                    {
                         "level"
                     } else {
                         "unit"
@@ -479,7 +593,8 @@ fn detail(s: &str, out: &mut ParsedAddress) {
         // a text chunk: up to the next separator or number
         let mut e = 0;
         for (i, ch) in rest.char_indices() {
-            if is_sep(ch) || (is_numch(ch) && !"一二三四五六七八九十百零〇甲乙丙丁".contains(ch)) {
+            if is_sep(ch) || (is_numch(ch) && !"一二三四五六七八九十百零〇甲乙丙丁".contains(ch))
+            {
                 break;
             }
             e = i + ch.len_utf8();
@@ -518,7 +633,10 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress) {
                 }
             }
             if start > b {
-                i = chars.iter().position(|(x, _)| *x >= start).unwrap_or(chars.len());
+                i = chars
+                    .iter()
+                    .position(|(x, _)| *x >= start)
+                    .unwrap_or(chars.len());
                 continue;
             }
         }
@@ -544,7 +662,11 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress) {
                         let mut e2 = e;
                         // "路三段": keep the section with the road
                         if let Some(p) = chunk[e..].find('段') {
-                            if p <= 9 && chunk[e..e + p].chars().all(|c| "一二三四五六七八九十".contains(c)) {
+                            if p <= 9
+                                && chunk[e..e + p]
+                                    .chars()
+                                    .all(|c| "一二三四五六七八九十".contains(c))
+                            {
                                 e2 = e + p + '段'.len_utf8();
                             }
                         }
@@ -556,7 +678,10 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress) {
                 }
             }
             if start > b {
-                i = chars.iter().position(|(x, _)| *x >= start).unwrap_or(chars.len());
+                i = chars
+                    .iter()
+                    .position(|(x, _)| *x >= start)
+                    .unwrap_or(chars.len());
                 continue;
             }
         }

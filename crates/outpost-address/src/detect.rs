@@ -73,12 +73,19 @@ impl AddressDetector {
         if latin::numberlike(&f) || f == "s/n" || f == "s/nº" || f == "one" {
             return Kind::Number;
         }
-        if matches!(f.as_str(), "de" | "del" | "la" | "las" | "los" | "el" | "of" | "the" | "and" | "y") {
+        if matches!(
+            f.as_str(),
+            "de" | "del" | "la" | "las" | "los" | "el" | "of" | "the" | "and" | "y"
+        ) {
             return Kind::Glue;
         }
         let short_ok = f.chars().count() > 2
             || core.ends_with('.')
-            || core.chars().next().map(|c| c.is_uppercase()).unwrap_or(false);
+            || core
+                .chars()
+                .next()
+                .map(|c| c.is_uppercase())
+                .unwrap_or(false);
         if t.street_types.contains(&f) && short_ok {
             return Kind::StreetType;
         }
@@ -91,16 +98,44 @@ impl AddressDetector {
         if t.unit_types.contains(&f) || t.level_types.contains(&f) {
             return Kind::Unit;
         }
-        if t.directionals.contains(&f) && core.chars().next().map(|c| c.is_uppercase()).unwrap_or(false) {
+        if t.directionals.contains(&f)
+            && core
+                .chars()
+                .next()
+                .map(|c| c.is_uppercase())
+                .unwrap_or(false)
+        {
             return Kind::Word;
         }
         if matches!(
             f.as_str(),
-            "de" | "del" | "la" | "las" | "los" | "el" | "of" | "the" | "and" | "y" | "di" | "da" | "du" | "von" | "van" | "-" | "&" | "one"
+            "de" | "del"
+                | "la"
+                | "las"
+                | "los"
+                | "el"
+                | "of"
+                | "the"
+                | "and"
+                | "y"
+                | "di"
+                | "da"
+                | "du"
+                | "von"
+                | "van"
+                | "-"
+                | "&"
+                | "one"
         ) {
             return Kind::Glue;
         }
-        if lower_mode || core.chars().next().map(|c| c.is_uppercase()).unwrap_or(false) {
+        if lower_mode
+            || core
+                .chars()
+                .next()
+                .map(|c| c.is_uppercase())
+                .unwrap_or(false)
+        {
             return Kind::Word;
         }
         Kind::Other
@@ -149,7 +184,9 @@ impl AddressDetector {
             while j < words.len() && kinds[j] != Kind::Other {
                 let w = &text[words[j].0..words[j].1];
                 j += 1;
-                if sentence_end(w) && !matches!(kinds[j - 1], Kind::StreetType | Kind::Unit | Kind::PoBox) {
+                if sentence_end(w)
+                    && !matches!(kinds[j - 1], Kind::StreetType | Kind::Unit | Kind::PoBox)
+                {
                     break;
                 }
             }
@@ -161,7 +198,12 @@ impl AddressDetector {
         out
     }
 
-    fn score_run(&self, text: &str, words: &[(usize, usize)], kinds: &[Kind]) -> Option<FoundAddress> {
+    fn score_run(
+        &self,
+        text: &str,
+        words: &[(usize, usize)],
+        kinds: &[Kind],
+    ) -> Option<FoundAddress> {
         let has = |k: Kind| kinds.contains(&k);
         // start: the first house number followed by a word, a po box, or the first word before a
         // street type
@@ -170,7 +212,12 @@ impl AddressDetector {
                 && kinds[k + 1..]
                     .iter()
                     .find(|n| **n != Kind::Number)
-                    .map(|n| matches!(n, Kind::Word | Kind::StreetType | Kind::Glue | Kind::Unit | Kind::Region))
+                    .map(|n| {
+                        matches!(
+                            n,
+                            Kind::Word | Kind::StreetType | Kind::Glue | Kind::Unit | Kind::Region
+                        )
+                    })
                     .unwrap_or(false)
         });
         let first_type = kinds.iter().position(|k| *k == Kind::StreetType);
@@ -198,7 +245,17 @@ impl AddressDetector {
             }
             _ => return None,
         };
-        let end_kinds = |k: Kind| matches!(k, Kind::Number | Kind::Region | Kind::Country | Kind::Word | Kind::StreetType | Kind::Unit);
+        let end_kinds = |k: Kind| {
+            matches!(
+                k,
+                Kind::Number
+                    | Kind::Region
+                    | Kind::Country
+                    | Kind::Word
+                    | Kind::StreetType
+                    | Kind::Unit
+            )
+        };
         let mut end = kinds.len();
         while end > start + 1 && !end_kinds(kinds[end - 1]) {
             end -= 1;
@@ -234,7 +291,12 @@ impl AddressDetector {
         }
         let _ = has;
         let (b0, b1) = (words[start].0, words[end - 1].1);
-        let b1 = b0 + text[b0..b1].trim_end_matches(|c: char| ",;.:)\"'”»".contains(c) && !text[b0..b1].ends_with("St.")).len();
+        let b1 = b0
+            + text[b0..b1]
+                .trim_end_matches(|c: char| {
+                    ",;.:)\"'”»".contains(c) && !text[b0..b1].ends_with("St.")
+                })
+                .len();
         Some(FoundAddress {
             start: b0,
             end: b1,
@@ -248,7 +310,9 @@ impl AddressDetector {
         let mut out = Vec::new();
         let mut pos = 0usize;
         while pos < text.len() {
-            let Some(c) = text[pos..].chars().next() else { break };
+            let Some(c) = text[pos..].chars().next() else {
+                break;
+            };
             if !china::is_han(c) {
                 pos += c.len_utf8();
                 continue;
@@ -270,7 +334,13 @@ impl AddressDetector {
             let mut n = 0;
             let mut prev_digit = false;
             for (i, ch) in text[p..].char_indices() {
-                if n >= 30 || "的在于和与及是为位，。".contains(ch) || !(china::is_han(ch) || ch.is_ascii_alphanumeric() || "-－#之".contains(ch) || ('０'..='９').contains(&ch)) {
+                if n >= 30
+                    || "的在于和与及是为位，。".contains(ch)
+                    || !(china::is_han(ch)
+                        || ch.is_ascii_alphanumeric()
+                        || "-－#之".contains(ch)
+                        || ('０'..='９').contains(&ch))
+                {
                     break;
                 }
                 n += 1;
@@ -284,11 +354,15 @@ impl AddressDetector {
                 if prev_digit && "号號室楼樓层層栋幢座弄".contains(ch) {
                     best_end = Some(q);
                 }
-                prev_digit = ch.is_ascii_digit() || ('０'..='９').contains(&ch) || "一二三四五六七八九十".contains(ch);
+                prev_digit = ch.is_ascii_digit()
+                    || ('０'..='９').contains(&ch)
+                    || "一二三四五六七八九十".contains(ch);
             }
             let _ = q;
             let end = best_end.unwrap_or(detail_start);
-            let number = text[detail_start..end].chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+            let number = text[detail_start..end]
+                .chars()
+                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
             let mut score: f32 = 0.15 * levels.min(3) as f32;
             if road {
                 score += 0.25;
@@ -340,7 +414,14 @@ fn looks_postcode(w: &str) -> bool {
     let n = w.chars().count();
     (digits == n && (4..=6).contains(&n))
         || (n == 10 && digits == 9)
-        || ((2..=4).contains(&n) && digits >= 1 && w.chars().next().map(|c| c.is_ascii_uppercase()).unwrap_or(false) && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+        || ((2..=4).contains(&n)
+            && digits >= 1
+            && w.chars()
+                .next()
+                .map(|c| c.is_ascii_uppercase())
+                .unwrap_or(false)
+            && w.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
 }
 
 impl Recognizer for AddressDetector {
@@ -399,17 +480,18 @@ pub fn evaluate_pyap(
             })?;
         let input = v.get("input").and_then(|x| x.as_str()).unwrap_or("");
         let found = det.find(input);
-        let target: Option<String> = if let Some(b) = v.get("is_full_address").and_then(|x| x.as_bool()) {
-            b.then(|| input.to_string())
-        } else if let Some(m) = v.get("expected_match").and_then(|x| x.as_str()) {
-            Some(m.to_string())
-        } else if let Some(e) = v.get("expected").and_then(|x| x.as_object()) {
-            let hn = e.get("house_number").and_then(|x| x.as_str()).unwrap_or("");
-            let road = e.get("road").and_then(|x| x.as_str()).unwrap_or("");
-            Some(format!("{hn} {road}"))
-        } else {
-            None
-        };
+        let target: Option<String> =
+            if let Some(b) = v.get("is_full_address").and_then(|x| x.as_bool()) {
+                b.then(|| input.to_string())
+            } else if let Some(m) = v.get("expected_match").and_then(|x| x.as_str()) {
+                Some(m.to_string())
+            } else if let Some(e) = v.get("expected").and_then(|x| x.as_object()) {
+                let hn = e.get("house_number").and_then(|x| x.as_str()).unwrap_or("");
+                let road = e.get("road").and_then(|x| x.as_str()).unwrap_or("");
+                Some(format!("{hn} {road}"))
+            } else {
+                None
+            };
         match target {
             None => {
                 rep.negatives += 1;
@@ -420,9 +502,7 @@ pub fn evaluate_pyap(
             Some(t) => {
                 rep.positives += 1;
                 let best = found.iter().max_by_key(|f| coverage(input, f, &t));
-                let ok = best
-                    .map(|f| coverage(input, f, &t) >= 80)
-                    .unwrap_or(false);
+                let ok = best.map(|f| coverage(input, f, &t) >= 80).unwrap_or(false);
                 if ok {
                     rep.found += 1;
                 }
@@ -460,9 +540,17 @@ fn coverage(input: &str, f: &FoundAddress, target: &str) -> usize {
         if hi <= lo {
             return 0;
         }
-        let inside: usize = input[lo..hi].chars().filter(|c| !c.is_whitespace()).map(|c| c.len_utf8()).sum();
+        let inside: usize = input[lo..hi]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.len_utf8())
+            .sum();
         return inside * 100 / total.max(1);
     }
-    let inside: usize = words.iter().filter(|w| span.contains(**w)).map(|w| w.len()).sum();
+    let inside: usize = words
+        .iter()
+        .filter(|w| span.contains(**w))
+        .map(|w| w.len())
+        .sum();
     inside * 100 / total.max(1)
 }

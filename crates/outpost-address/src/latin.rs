@@ -152,8 +152,27 @@ fn ordinal(s: &str) -> bool {
     let rest = &s[d.len()..];
     matches!(
         rest,
-        "st" | "nd" | "rd" | "th" | "e" | "er" | "re" | "eme" | "da" | "do" | "ra" | "ro" | "a"
-            | "o" | "º" | "ª" | "°" | "te" | "ste" | "de" | "ème" | "."
+        "st" | "nd"
+            | "rd"
+            | "th"
+            | "e"
+            | "er"
+            | "re"
+            | "eme"
+            | "da"
+            | "do"
+            | "ra"
+            | "ro"
+            | "a"
+            | "o"
+            | "º"
+            | "ª"
+            | "°"
+            | "te"
+            | "ste"
+            | "de"
+            | "ème"
+            | "."
     )
 }
 
@@ -212,12 +231,12 @@ fn postcode2(a: &str, b: &str) -> bool {
 
 const STOP_TAIL: &[&str] = &[
     "de", "del", "la", "el", "los", "las", "am", "an", "der", "di", "da", "do", "dos", "das", "le",
-    "les", "upon", "on", "by", "sur", "in", "im", "bei", "y", "and", "&", "of", "the", "van", "von",
-    "aan", "op", "ter", "a", "en", "st", "saint", "san", "santa", "sao", "new", "north", "south",
-    "east", "west", "upper", "lower", "great", "little", "fort", "port", "mount", "lake", "bad",
-    "neu", "alt", "gross", "klein", "nieuw", "nowa", "nowy", "stary", "stara", "nove", "novy",
-    "stare", "novo", "nova", "sankt", "ciudad", "villa", "puerto", "general", "la", "le", "mc",
-    "royal", "old", "ste", "st.", "sainte", "santo", "bahia", "cabo", "isla",
+    "les", "upon", "on", "by", "sur", "in", "im", "bei", "y", "and", "&", "of", "the", "van",
+    "von", "aan", "op", "ter", "a", "en", "st", "saint", "san", "santa", "sao", "new", "north",
+    "south", "east", "west", "upper", "lower", "great", "little", "fort", "port", "mount", "lake",
+    "bad", "neu", "alt", "gross", "klein", "nieuw", "nowa", "nowy", "stary", "stara", "nove",
+    "novy", "stare", "novo", "nova", "sankt", "ciudad", "villa", "puerto", "general", "la", "le",
+    "mc", "royal", "old", "ste", "st.", "sainte", "santo", "bahia", "cabo", "isla",
 ];
 
 struct Parser<'a> {
@@ -333,8 +352,7 @@ impl<'a> Parser<'a> {
                 let before_is_region = r.start > 0
                     && self.t.regions.contains_key(&self.toks[r.start - 1].f)
                     && !whole_seg;
-                if n == 1 || (region_clash && !whole_seg && !after_postcode) || before_is_region
-                {
+                if n == 1 || (region_clash && !whole_seg && !after_postcode) || before_is_region {
                     if !(region_clash && r.start > 0 && self.postcode_before_in_seg(r.start)) {
                         continue;
                     }
@@ -360,7 +378,10 @@ impl<'a> Parser<'a> {
         for seg in 0..nseg {
             let r = self.seg_range(seg);
             let toks = &self.toks[r.clone()];
-            if toks.iter().all(|t| self.lab[r.start].is_some() && t.seg == seg) {
+            if toks
+                .iter()
+                .all(|t| self.lab[r.start].is_some() && t.seg == seg)
+            {
                 continue;
             }
             let has_num = toks.iter().any(|t| numberlike(&t.f));
@@ -463,8 +484,17 @@ impl<'a> Parser<'a> {
 
     /// Road, house number and trailing unit / level inside the street segment.
     fn street(&mut self, seg: usize) {
-        let r = self.seg_range(seg);
+        let mut r = self.seg_range(seg);
         self.markers(r.clone());
+        // "2633 Camino Ramon Ste. 400 San Ramon": words after a unit marker are the locality
+        if let Some(m) = r.clone().find(|&i| i > r.start && self.lab[i].is_some()) {
+            if let Some(j) = (m..r.end).find(|&j| self.lab[j].is_none()) {
+                if self.lab[j - 1].is_some() && (r.start..m).any(|i| self.lab[i].is_none()) {
+                    self.split_seg_at(j);
+                    r = self.seg_range(seg);
+                }
+            }
+        }
         // the core: tokens of the segment not yet labelled, up to the first labelled one
         let core: Vec<usize> = r.clone().filter(|&i| self.lab[i].is_none()).collect();
         if core.is_empty() {
@@ -488,10 +518,9 @@ impl<'a> Parser<'a> {
             self.road_tail(&core[2..]);
             return;
         }
-        let second_is_de = core.len() >= 3
-            && matches!(self.toks[core[1]].f.as_str(), "de" | "del" | "of");
-        if (first_is_hn && !(last_is_hn && (ordinal(&f0) || second_is_de)))
-            || first_is_word_number
+        let second_is_de =
+            core.len() >= 3 && matches!(self.toks[core[1]].f.as_str(), "de" | "del" | "of");
+        if (first_is_hn && !(last_is_hn && (ordinal(&f0) || second_is_de))) || first_is_word_number
         {
             self.lab[core[0]] = Some(L::HouseNumber);
             self.road_tail(&core[1..]);
@@ -590,14 +619,15 @@ impl<'a> Parser<'a> {
         let mut end = core.len();
         let seg = self.toks[core[0]].seg;
         if self.last_open_seg(seg) {
-            if let Some(p) = core.iter().rposition(|&j| self.is_street_type(&self.toks[j].f)) {
+            if let Some(p) = core
+                .iter()
+                .rposition(|&j| self.is_street_type(&self.toks[j].f))
+            {
                 let mut q = p + 1;
                 if q < core.len() && self.t.directionals.contains(&self.toks[core[q]].f) {
                     q += 1;
                 }
-                let rest_words = core[q..]
-                    .iter()
-                    .any(|&j| !numberlike(&self.toks[j].f));
+                let rest_words = core[q..].iter().any(|&j| !numberlike(&self.toks[j].f));
                 if q < core.len() && rest_words && core[q] == core[q - 1] + 1 && p > 0 {
                     self.split_seg_at(core[q]);
                     end = q;
@@ -744,7 +774,9 @@ impl<'a> Parser<'a> {
             }
             match runs.last_mut() {
                 Some(run)
-                    if run.last().map(|&j| j + 1 == i && self.toks[j].seg == self.toks[i].seg)
+                    if run
+                        .last()
+                        .map(|&j| j + 1 == i && self.toks[j].seg == self.toks[i].seg)
                         == Some(true) =>
                 {
                     run.push(i)
@@ -777,7 +809,11 @@ impl<'a> Parser<'a> {
                 return;
             }
         }
-        let anglo_state = self.cc.as_deref().map(|c| c == "US" || c == "CA").unwrap_or(false);
+        let anglo_state = self
+            .cc
+            .as_deref()
+            .map(|c| c == "US" || c == "CA")
+            .unwrap_or(false);
         if m >= 2 && !self.t.is_city(&whole) && !anglo_state {
             for k in 1..m {
                 let pre_last = &self.toks[city_run[k - 1]].f;

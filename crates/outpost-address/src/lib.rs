@@ -78,6 +78,10 @@ pub struct ParsedAddress {
     pub components: Vec<(&'static str, String)>,
     /// Chinese divisions resolved to codes, coarsest first (empty for other addresses).
     pub admin: Vec<AdminMatch>,
+    /// Official names of the resolved Chinese divisions with their parents filled in, under the
+    /// labels the surface forms would take (`state` province, `city` prefecture,
+    /// `city_district` county, `suburb` town). Empty for other addresses.
+    pub official: Vec<(&'static str, String)>,
     /// ISO 3166-1 alpha-2 country the parser inferred (from a country name, a region or the
     /// script), when it could.
     pub country_code: Option<String>,
@@ -156,5 +160,83 @@ impl AddressParser {
     /// Approximate heap bytes held by the parser's tables.
     pub fn heap_bytes(&self) -> usize {
         self.tables.heap_bytes() + self.china.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parser() -> Option<AddressParser> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+        if !dir.join("gazetteer").exists() {
+            eprintln!("shared data absent at {}: skipping", dir.display());
+            return None;
+        }
+        Some(AddressParser::new(&dir).expect("tables load"))
+    }
+
+    #[test]
+    fn spanish_forms() {
+        let Some(p) = parser() else { return };
+        let a = p.parse("Av. Corrientes 1234, piso 3, Buenos Aires");
+        assert_eq!(a.get("road"), Some("Av. Corrientes"));
+        assert_eq!(a.get("house_number"), Some("1234"));
+        assert_eq!(a.get("level"), Some("piso 3"));
+        assert_eq!(a.get("city"), Some("Buenos Aires"));
+        let a = p.parse("calle 11 18-33, armenia quindío 630003, co");
+        assert_eq!(a.get("road"), Some("calle 11"));
+        assert_eq!(a.get("house_number"), Some("18-33"));
+        assert_eq!(a.get("state"), Some("quindío"));
+        assert_eq!(a.get("postcode"), Some("630003"));
+    }
+
+    #[test]
+    fn english_forms() {
+        let Some(p) = parser() else { return };
+        let a = p.parse("2633 Camino Ramon Ste. 400 San Ramon, CA 94583-2176");
+        assert_eq!(a.get("house_number"), Some("2633"));
+        assert_eq!(a.get("unit"), Some("Ste. 400"));
+        assert_eq!(a.get("state"), Some("CA"));
+        assert_eq!(a.get("postcode"), Some("94583-2176"));
+        let a = p.parse("16-17 spring lane, wellingborough nn8 1ey, gb");
+        assert_eq!(a.get("postcode"), Some("nn8 1ey"));
+        assert_eq!(a.get("country"), Some("gb"));
+        assert_eq!(a.get("city"), Some("wellingborough"));
+    }
+
+    #[test]
+    fn chinese_admin_codes() {
+        let Some(p) = parser() else { return };
+        let a = p.parse("浙江省温州市鹿城区人民路123号5楼");
+        assert_eq!(a.get("state"), Some("浙江省"));
+        assert_eq!(a.get("city"), Some("温州市"));
+        assert_eq!(a.get("city_district"), Some("鹿城区"));
+        assert_eq!(a.get("road"), Some("人民路"));
+        assert_eq!(a.get("house_number"), Some("123号"));
+        assert_eq!(a.get("level"), Some("5楼"));
+        assert_eq!(a.adcode(), Some("330302"));
+        // a renamed division still resolves, to its successor's code
+        let a = p.parse("杭州市下城区东新路533号");
+        assert_eq!(a.get("city_district"), Some("下城区"));
+        assert_eq!(a.adcode(), Some("330105"));
+    }
+
+    #[test]
+    fn detector_finds_addresses_in_prose() {
+        let Some(p) = parser() else { return };
+        let d = AddressDetector::new(p);
+        let t = "La estación está en calle Von Schroeders 1234, Viña del Mar, según el diario.";
+        let f = d.find(t);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            &t[f[0].start..f[0].end],
+            "calle Von Schroeders 1234, Viña del Mar"
+        );
+        let t = "据报道，该服务站位于福州市鼓楼区五四路123号的一栋大楼内。";
+        let f = d.find(t);
+        assert_eq!(f.len(), 1);
+        assert_eq!(&t[f[0].start..f[0].end], "福州市鼓楼区五四路123号");
+        assert!(d.find("Nothing to see here, just 3 apples.").is_empty());
     }
 }

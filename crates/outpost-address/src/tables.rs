@@ -67,7 +67,9 @@ impl Tables {
             load_dict(&d.join("directionals.txt"), &mut t.directionals)?;
             load_dict(&d.join("no_number.txt"), &mut t.no_number)?;
         }
-        for extra in ["#", "no", "nº", "n°", "trlr", "lot", "lote", "mz", "manzana", "local", "dept"] {
+        for extra in [
+            "#", "no", "nº", "n°", "trlr", "lot", "lote", "mz", "manzana", "local", "dept",
+        ] {
             t.unit_types.insert(fold(extra));
         }
         // Short ambiguous aliases that hurt more than they help as unit/level/street markers.
@@ -84,13 +86,22 @@ impl Tables {
         for nn in ["nn", "n/a", "s/n", "sn", "sin numero", "s. n."] {
             t.no_number.insert(fold(nn));
         }
-        for pb in ["po box", "p.o. box", "p o box", "pobox", "casilla", "casilla de correo", "po drawer"] {
+        for pb in [
+            "po box",
+            "p.o. box",
+            "p o box",
+            "pobox",
+            "casilla",
+            "casilla de correo",
+            "po drawer",
+        ] {
             t.po_box.insert(fold(pb));
         }
         t.load_countries(dir)?;
         for line in REGIONS.lines() {
             let mut parts = line.split('|');
-            let (Some(cc), Some(ab), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+            let (Some(cc), Some(ab), Some(name)) = (parts.next(), parts.next(), parts.next())
+            else {
                 continue;
             };
             let mut add = |k: String| {
@@ -219,7 +230,11 @@ impl Tables {
             + set(&self.directionals)
             + set(&self.no_number)
             + set(&self.country_codes)
-            + self.countries.iter().map(|(k, v)| k.len() + v.len() + 56).sum::<usize>()
+            + self
+                .countries
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 56)
+                .sum::<usize>()
             + self
                 .regions
                 .iter()
