@@ -39,8 +39,6 @@ pub struct ChinaGazetteer {
     pub max_chars: usize,
 }
 
-const MUNICIPALITIES: &[&str] = &["110000", "120000", "310000", "500000"];
-
 impl ChinaGazetteer {
     /// Loads `china_admin_divisions.tsv` and `china_towns.tsv` from the gazetteer directory.
     /// Errors name the unreadable file or the malformed line.
@@ -390,8 +388,6 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             }
         }
     };
-    let mut prefecture_seen = false;
-    let mut province_muni = false;
     // leading country, postcode
     loop {
         skip(&mut pos);
@@ -437,7 +433,6 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
         let surface = s[pos..pos + len].to_string();
         let label = match d.level {
             0 => {
-                province_muni = MUNICIPALITIES.contains(&d.code.as_str());
                 if d.code == "710000" {
                     out.country_code = Some("TW".into());
                 }
@@ -449,17 +444,8 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                 }
                 "state"
             }
-            1 => {
-                prefecture_seen = true;
-                "city"
-            }
-            2 => {
-                if d.name.ends_with('区') && !prefecture_seen && !province_muni && last.is_none() {
-                    "city_district"
-                } else {
-                    "city_district"
-                }
-            }
+            1 => "city",
+            2 => "city_district",
             _ => "suburb",
         };
         out.components.push((label, surface));

@@ -352,10 +352,10 @@ impl<'a> Parser<'a> {
                 let before_is_region = r.start > 0
                     && self.t.regions.contains_key(&self.toks[r.start - 1].f)
                     && !whole_seg;
-                if n == 1 || (region_clash && !whole_seg && !after_postcode) || before_is_region {
-                    if !(region_clash && r.start > 0 && self.postcode_before_in_seg(r.start)) {
-                        continue;
-                    }
+                if (n == 1 || (region_clash && !whole_seg && !after_postcode) || before_is_region)
+                    && !(region_clash && r.start > 0 && self.postcode_before_in_seg(r.start))
+                {
+                    continue;
                 }
             }
             self.set(r, L::Country);
