@@ -244,13 +244,15 @@ impl ChinaGazetteer {
                 if last.is_none() && d.level == 3 {
                     continue;
                 }
-                // a bare short county name ("建安" in "建安中路") needs a separator after it
-                if short
-                    && last.is_none()
-                    && d.level == 2
-                    && next.map(|n| !is_sep(n)).unwrap_or(false)
-                {
-                    continue;
+                // a short name followed by a directional and a road suffix is a road name
+                // ("建安中路", "中山东路")
+                if short {
+                    let mut it = rest[e..].chars();
+                    if let (Some(a), Some(b)) = (it.next(), it.next()) {
+                        if "东南西北中".contains(a) && "路街道巷大".contains(b) {
+                            continue;
+                        }
+                    }
                 }
                 let score = (if short { 0 } else { 10 }) - d.level as i32;
                 if best.map(|b| score > b.2).unwrap_or(true) {

@@ -83,7 +83,9 @@ pub(crate) fn tokenize(input: &str) -> Vec<Tok> {
     while i < raw.len() {
         let (s, e, sep_after) = raw[i];
         let text = &input[s..e];
-        if (text == "-" || text == "–") && !pending_sep {
+        // a lone dash separates "Elm Road NE - Warren" (before any comma); after a comma it
+        // belongs to a name ("labastida - bastida")
+        if (text == "-" || text == "–") && !pending_sep && seg == 0 {
             let prev_num = toks.last().map(|t| is_digits(&t.f)).unwrap_or(false);
             let next_num = raw
                 .get(i + 1)
@@ -349,10 +351,8 @@ impl<'a> Parser<'a> {
                 // a bare code: "de", "us", "cl"; clash with a US/CA/AU region abbreviation?
                 let region_clash = self.t.regions.contains_key(&ph);
                 let after_postcode = r.start > 0 && postcode1(&self.toks[r.start - 1].f);
-                let before_is_region = r.start > 0
-                    && self.t.regions.contains_key(&self.toks[r.start - 1].f)
-                    && !whole_seg;
-                if (n == 1 || (region_clash && !whole_seg && !after_postcode) || before_is_region)
+
+                if (n == 1 || (region_clash && !whole_seg && !after_postcode) || false)
                     && !(region_clash && r.start > 0 && self.postcode_before_in_seg(r.start))
                 {
                     continue;
@@ -559,11 +559,18 @@ impl<'a> Parser<'a> {
                 if self.is_hn(&f) && f.chars().filter(|c| c.is_ascii_digit()).count() <= 4 {
                     self.lab[nx] = Some(L::HouseNumber);
                     let seg2 = self.toks[nx].seg;
-                    if nx + 1 < self.toks.len()
-                        && self.toks[nx + 1].seg == seg2
-                        && ordinal(&self.toks[nx + 1].f)
+                    // "185 - 5º": a floor ordinal after the number, same segment
+                    let mut k = nx + 1;
+                    if k < self.toks.len() && self.toks[k].seg == seg2 && self.toks[k].f == "-" {
+                        k += 1;
+                    }
+                    if k < self.toks.len()
+                        && self.toks[k].seg == seg2
+                        && self.lab[k].is_none()
+                        && ordinal(&self.toks[k].f)
+                        && !postcode1(&self.toks[k].f)
                     {
-                        self.lab[nx + 1] = Some(L::Level);
+                        self.lab[k] = Some(L::Level);
                     }
                 }
             }
@@ -860,7 +867,9 @@ impl<'a> Parser<'a> {
             let v = self.input[self.toks[i].s..self.toks[j].e]
                 .trim_matches(|c: char| c == ',' || c.is_whitespace())
                 .to_string();
-            out.components.push((l.name(), v));
+            if v.chars().any(|c| c.is_alphanumeric()) {
+                out.components.push((l.name(), v));
+            }
             i = j + 1;
         }
         out

@@ -254,4 +254,59 @@ ES||comunidad foral de navarra
 ES||país vasco
 ES||euskadi
 ES||la rioja
+ES||álava
+ES||araba
+ES||albacete
+ES||alicante
+ES||alacant
+ES||almería
+ES||ávila
+ES||badajoz
+ES||barcelona
+ES||burgos
+ES||cáceres
+ES||cádiz
+ES||castellón
+ES||castelló
+ES||ciudad real
+ES||córdoba
+ES||cuenca
+ES||girona
+ES||gerona
+ES||granada
+ES||guadalajara
+ES||gipuzkoa
+ES||guipúzcoa
+ES||huelva
+ES||huesca
+ES||jaén
+ES||a coruña
+ES||la coruña
+ES||las palmas
+ES||león
+ES||lleida
+ES||lérida
+ES||lugo
+ES||madrid
+ES||málaga
+ES||murcia
+ES||navarra
+ES||ourense
+ES||palencia
+ES||pontevedra
+ES||salamanca
+ES||santa cruz de tenerife
+ES||segovia
+ES||sevilla
+ES||soria
+ES||tarragona
+ES||teruel
+ES||toledo
+ES||valencia
+ES||valència
+ES||valladolid
+ES||bizkaia
+ES||vizcaya
+ES||zamora
+ES||zaragoza
 ";
