@@ -303,7 +303,17 @@ impl<'a> Parser<'a> {
 
     fn run(&mut self) {
         self.country();
-        let street = self.street_segment();
+        self.split_trailing_zip();
+        let street = match self.street_segment() {
+            Some(s) => s,
+            None => {
+                // no street at all ("Springdale, AR 72762"): an empty segment 0 stands for it
+                for t in &mut self.toks {
+                    t.seg += 1;
+                }
+                0
+            }
+        };
         // segments before the street segment: unit / level / po box, else house (venue)
         for seg in 0..street {
             let r = self.seg_range(seg);
@@ -352,7 +362,8 @@ impl<'a> Parser<'a> {
                 let region_clash = self.t.regions.contains_key(&ph);
                 let after_postcode = r.start > 0 && postcode1(&self.toks[r.start - 1].f);
 
-                if (n == 1 || (region_clash && !whole_seg && !after_postcode) || false)
+                let first_seg_bare = last_seg == 0 && !self.postcode_before_in_seg(r.start);
+                if (n == 1 || first_seg_bare || (region_clash && !whole_seg && !after_postcode))
                     && !(region_clash && r.start > 0 && self.postcode_before_in_seg(r.start))
                 {
                     continue;
@@ -372,8 +383,46 @@ impl<'a> Parser<'a> {
             .any(|j| postcode1(&self.toks[j].f) && self.toks[j].f.len() >= 4)
     }
 
-    /// Index of the segment holding road and house number.
-    fn street_segment(&self) -> usize {
+    /// "981 CATHAY CIR HUNTINGTON BH CA 92646-4817": a trailing postcode (5+ characters or two
+    /// parts) and the region before it get segments of their own.
+    fn split_trailing_zip(&mut self) {
+        let n = self.toks.len();
+        let Some(last) = (0..n).rev().find(|&i| self.lab[i].is_none()) else {
+            return;
+        };
+        let seg = self.toks[last].seg;
+        let r = self.seg_range(seg);
+        let f = self.toks[last].f.clone();
+        let mut p = if last >= 1 && postcode2(&self.toks[last - 1].f, &f) {
+            last - 1
+        } else if postcode1(&f) && f.len() >= 5 && f.chars().any(|c| c.is_ascii_digit()) {
+            last
+        } else {
+            return;
+        };
+        if p <= r.start + 1 {
+            return;
+        }
+        self.split_seg_at(p);
+        // the region right before it
+        for w in (1..=3).rev() {
+            if p < r.start + 1 + w {
+                continue;
+            }
+            let ph = self.phrase(p - w..p);
+            if self.t.regions.contains_key(&ph)
+                && !STOP_TAIL[..27].contains(&self.toks[p - w - 1].f.as_str())
+            {
+                p -= w;
+                self.split_seg_at(p);
+                break;
+            }
+        }
+    }
+
+    /// Index of the segment holding road and house number; `None` when no segment looks like a
+    /// street.
+    fn street_segment(&self) -> Option<usize> {
         let nseg = self.nseg();
         for seg in 0..nseg {
             let r = self.seg_range(seg);
@@ -384,7 +433,9 @@ impl<'a> Parser<'a> {
             {
                 continue;
             }
-            let has_num = toks.iter().any(|t| numberlike(&t.f));
+            let has_num = toks
+                .iter()
+                .any(|t| numberlike(&t.f) && !(postcode1(&t.f) && t.f.len() >= 5));
             let has_word = toks.iter().any(|t| !numberlike(&t.f));
             let has_type = toks.iter().any(|t| self.is_street_type(&t.f));
             let first_marker = self.marker_at(r.start).is_some();
@@ -393,14 +444,20 @@ impl<'a> Parser<'a> {
             }
             if (has_num && has_word) || has_type {
                 // a venue name before "660 Nostrand Ave" stays in this segment (handled later)
-                return seg;
+                return Some(seg);
             }
             // "106" after a road-only segment: the previous segment is the street
             if has_num && !has_word && seg > 0 {
-                return seg - 1;
+                return Some(seg - 1);
             }
         }
-        0
+        // a lone first segment that is neither a region nor a known city is a street name
+        let r = self.seg_range(0);
+        let ph = self.phrase(r.clone());
+        if nseg >= 3 && !self.t.is_city(&ph) && !self.t.regions.contains_key(&ph) {
+            return Some(0);
+        }
+        None
     }
 
     /// A unit / level / po-box marker starting at token `i`: returns (label, tokens consumed).
@@ -408,6 +465,10 @@ impl<'a> Parser<'a> {
         let n = self.toks.len();
         let f = self.toks[i].f.as_str();
         let seg = self.toks[i].seg;
+        // "FL 34731": a region before a postcode, not a floor
+        if i + 1 < n && self.t.regions.contains_key(f) && postcode1(&self.toks[i + 1].f) {
+            return None;
+        }
         let next_ok = |j: usize| j < n && self.toks[j].seg == seg;
         // "#100", "#01-172"
         if f.starts_with('#') && f.len() > 1 {
