@@ -325,6 +325,16 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        // "21, Kingswood Road": a bare number right before the street segment
+        if street > 0 {
+            let r = self.seg_range(street - 1);
+            if r.len() == 1 && self.is_hn(&self.toks[r.start].f) {
+                let rs = self.seg_range(street);
+                if !self.is_hn(&self.toks[rs.start].f) {
+                    self.lab[r.start] = Some(L::HouseNumber);
+                }
+            }
+        }
         self.street(street);
         for seg in street + 1..self.nseg() {
             let r = self.seg_range(seg);
@@ -363,6 +373,14 @@ impl<'a> Parser<'a> {
                 let after_postcode = r.start > 0 && postcode1(&self.toks[r.start - 1].f);
 
                 let first_seg_bare = last_seg == 0 && !self.postcode_before_in_seg(r.start);
+                let orig = &self.input[self.toks[r.start].s..self.toks[r.start].e];
+                let upper_state = region_clash
+                    && whole_seg
+                    && !orig.chars().any(|c| c.is_lowercase())
+                    && !(0..r.start).any(|i| postcode1(&self.toks[i].f) && self.toks[i].seg > 0);
+                if upper_state {
+                    continue;
+                }
                 if (n == 1 || first_seg_bare || (region_clash && !whole_seg && !after_postcode))
                     && !(region_clash && r.start > 0 && self.postcode_before_in_seg(r.start))
                 {
@@ -387,9 +405,21 @@ impl<'a> Parser<'a> {
     /// parts) and the region before it get segments of their own.
     fn split_trailing_zip(&mut self) {
         let n = self.toks.len();
-        let Some(last) = (0..n).rev().find(|&i| self.lab[i].is_none()) else {
+        let Some(last_tok) = (0..n).rev().find(|&i| self.lab[i].is_none()) else {
             return;
         };
+        // every segment's end, last segment first
+        let mut ends: Vec<usize> = (0..n)
+            .filter(|&i| i + 1 == n || self.toks[i + 1].seg != self.toks[i].seg)
+            .filter(|&i| i <= last_tok && self.lab[i].is_none())
+            .collect();
+        ends.reverse();
+        for last in ends {
+            self.split_zip_at_end(last);
+        }
+    }
+
+    fn split_zip_at_end(&mut self, last: usize) {
         let seg = self.toks[last].seg;
         let r = self.seg_range(seg);
         let f = self.toks[last].f.clone();
@@ -424,32 +454,46 @@ impl<'a> Parser<'a> {
     /// street.
     fn street_segment(&self) -> Option<usize> {
         let nseg = self.nseg();
+        let mut type_only: Option<usize> = None;
         for seg in 0..nseg {
             let r = self.seg_range(seg);
             let toks = &self.toks[r.clone()];
-            if toks
-                .iter()
-                .all(|t| self.lab[r.start].is_some() && t.seg == seg)
-            {
+            if r.clone().all(|i| self.lab[i].is_some()) {
                 continue;
             }
             let has_num = toks
                 .iter()
                 .any(|t| numberlike(&t.f) && !(postcode1(&t.f) && t.f.len() >= 5));
-            let has_word = toks.iter().any(|t| !numberlike(&t.f));
+            let has_word = toks
+                .iter()
+                .any(|t| !numberlike(&t.f) && t.f.chars().any(|c| c.is_alphabetic()));
             let has_type = toks.iter().any(|t| self.is_street_type(&t.f));
             let first_marker = self.marker_at(r.start).is_some();
-            if first_marker && !has_type {
+            if first_marker && (!has_type || toks.len() <= 3) {
                 continue;
             }
-            if (has_num && has_word) || has_type {
-                // a venue name before "660 Nostrand Ave" stays in this segment (handled later)
+            if has_num && has_word {
+                // "Atrium Mall, 640 Arthur Kill Rd": a numbered street wins over an earlier
+                // venue whose name has a street type; a road-only segment right before a
+                // numbered one does not ("LÓPEZ MATEOS, 106")
                 return Some(seg);
             }
             // "106" after a road-only segment: the previous segment is the street
-            if has_num && !has_word && seg > 0 {
+            if has_num && !has_word && seg > 0 && type_only.is_none() {
                 return Some(seg - 1);
             }
+            if has_num && !has_word && type_only.is_some() {
+                return type_only;
+            }
+            if has_type && type_only.is_none() {
+                type_only = Some(seg);
+            }
+            if seg >= 2 && type_only.is_some() {
+                break;
+            }
+        }
+        if type_only.is_some() {
+            return type_only;
         }
         // a lone first segment that is neither a region nor a known city is a street name
         let r = self.seg_range(0);
@@ -493,8 +537,20 @@ impl<'a> Parser<'a> {
             if self.t.level_types.contains(f) && num_next && f != "l" {
                 return Some((L::Level, 2));
             }
-            if self.t.unit_types.contains(f) && num_next && !self.is_street_type(f) {
+            let seg_start = i == 0 || self.toks[i - 1].seg != seg;
+            if self.t.unit_types.contains(f)
+                && num_next
+                && (!self.is_street_type(f) || (seg_start && numberlike(nx)))
+            {
                 return Some((L::Unit, 2));
+            }
+            // "Apt No. 456", "Suite # 5"
+            if self.t.unit_types.contains(f)
+                && matches!(nx.as_str(), "no" | "#" | "nº" | "n°")
+                && next_ok(i + 2)
+                && numberlike(&self.toks[i + 2].f)
+            {
+                return Some((L::Unit, 3));
             }
         }
         None
@@ -532,11 +588,14 @@ impl<'a> Parser<'a> {
 
     /// True when no segment after `seg` holds an unlabelled word (only postcode, country, ...).
     fn last_open_seg(&self, seg: usize) -> bool {
-        !self
-            .toks
-            .iter()
-            .enumerate()
-            .any(|(i, t)| t.seg > seg && self.lab[i].is_none() && !postcode1(&t.f))
+        !self.toks.iter().enumerate().any(|(i, t)| {
+            t.seg > seg
+                && self.lab[i].is_none()
+                && !postcode1(&t.f)
+                && !self.t.regions.contains_key(&t.f)
+                && !(i + 1 < self.toks.len() && postcode2(&t.f, &self.toks[i + 1].f))
+                && !(i > 0 && postcode2(&self.toks[i - 1].f, &t.f))
+        })
     }
 
     fn is_hn(&self, f: &str) -> bool {

@@ -111,6 +111,10 @@ impl Tables {
             add(fold(name));
             for a in ab.split(',').filter(|a| !a.is_empty()) {
                 add(fold(a));
+                let bare = fold(a).trim_end_matches('.').to_string();
+                if bare != fold(a) {
+                    add(bare);
+                }
             }
         }
         t.load_cities(&dir.join("gazetteer/cities15000_geonames.tsv"))?;

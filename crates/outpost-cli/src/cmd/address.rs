@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use outpost_address::{eval, AddressDetector, AddressParser};
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 /// Address parsing and detection.
@@ -61,14 +61,17 @@ fn inputs(args: Vec<String>) -> anyhow::Result<Vec<String>> {
 /// Runs the subcommand.
 pub fn run(args: AddressArgs) -> anyhow::Result<()> {
     let parser = AddressParser::load().context("loading the address tables")?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     match args.command {
         AddressCommand::Parse { addresses } => {
             for a in inputs(addresses)? {
                 let p = parser.parse(&a);
-                println!(
+                writeln!(
+                    out,
                     "{}",
                     serde_json::json!({"input": a, "components": p.components, "admin": p.admin, "country_code": p.country_code})
-                );
+                )?;
             }
         }
         AddressCommand::Eval {
@@ -93,23 +96,25 @@ pub fn run(args: AddressArgs) -> anyhow::Result<()> {
                 }
             }
             if json {
-                println!("{}", serde_json::to_string(&report)?);
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
             } else {
-                println!(
+                writeln!(
+                    out,
                     "{}: {} cases, full parse failure {:.2}%, {:.0} addresses/s",
                     file.display(),
                     report.cases,
                     report.full_parse_failure,
                     report.addresses_per_second
-                );
+                )?;
                 for (cc, s) in &report.per_country {
-                    println!("  {cc}\t{}\t{:.1}%", s.cases, s.failure);
+                    writeln!(out, "  {cc}\t{}\t{:.1}%", s.cases, s.failure)?;
                 }
                 for (l, s) in &report.per_label {
-                    println!(
+                    writeln!(
+                        out,
                         "  {l:<16} P {:.3} R {:.3} F1 {:.3} acc {:.3} (n={})",
                         s.precision, s.recall, s.f1, s.accuracy, s.support
-                    );
+                    )?;
                 }
             }
         }
@@ -117,10 +122,11 @@ pub fn run(args: AddressArgs) -> anyhow::Result<()> {
             let det = AddressDetector::new(parser);
             for t in inputs(texts)? {
                 for f in det.find(&t) {
-                    println!(
+                    writeln!(
+                        out,
                         "{}",
                         serde_json::json!({"text": &t[f.start..f.end], "start": f.start, "end": f.end, "score": f.score, "components": f.parse.components})
-                    );
+                    )?;
                 }
             }
         }
@@ -128,9 +134,9 @@ pub fn run(args: AddressArgs) -> anyhow::Result<()> {
             let det = AddressDetector::new(parser);
             let report = outpost_address::detect::evaluate_pyap(&det, &file)?;
             if json {
-                println!("{}", serde_json::to_string(&report)?);
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
             } else {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
             }
         }
     }
