@@ -425,12 +425,16 @@ impl<'a> Parser<'a> {
         let f = self.toks[last].f.clone();
         let mut p = if last >= 1 && postcode2(&self.toks[last - 1].f, &f) {
             last - 1
-        } else if postcode1(&f) && f.len() >= 5 && f.chars().any(|c| c.is_ascii_digit()) {
+        } else if postcode1(&f)
+            && f.chars().any(|c| c.is_ascii_digit())
+            && (f.len() >= 5
+                || (last > r.start && self.t.regions.contains_key(&self.toks[last - 1].f)))
+        {
             last
         } else {
             return;
         };
-        if p <= r.start + 1 {
+        if p <= r.start {
             return;
         }
         self.split_seg_at(p);
@@ -461,13 +465,45 @@ impl<'a> Parser<'a> {
             if r.clone().all(|i| self.lab[i].is_some()) {
                 continue;
             }
-            let has_num = toks
-                .iter()
-                .any(|t| numberlike(&t.f) && !(postcode1(&t.f) && t.f.len() >= 5));
+            // a 5+ character postcode-shaped number counts unless it opens the segment
+            let seg_has_type = toks.iter().any(|t| self.is_street_type(&t.f));
+            let in_pair = |k: usize| {
+                (k + 1 < toks.len() && postcode2(&toks[k].f, &toks[k + 1].f))
+                    || (k > 0 && postcode2(&toks[k - 1].f, &toks[k].f))
+            };
+            let has_num = toks.iter().enumerate().any(|(k, t)| {
+                numberlike(&t.f)
+                    && !in_pair(k)
+                    && (!(postcode1(&t.f) && t.f.len() >= 5) || (k == 0 && seg_has_type))
+            });
+            let all_regions = toks.iter().enumerate().all(|(k, t)| {
+                self.t.regions.contains_key(&t.f)
+                    || self.t.countries.contains_key(&t.f)
+                    || postcode1(&t.f)
+                    || in_pair(k)
+            });
+            if all_regions {
+                continue;
+            }
             let has_word = toks
                 .iter()
                 .any(|t| !numberlike(&t.f) && t.f.chars().any(|c| c.is_alphabetic()));
             let has_type = toks.iter().any(|t| self.is_street_type(&t.f));
+            // a street type at the edge of the name: "Vista Street", "Rue Jean Jaurès",
+            // "Main St SE" (not "St George Motor Boat Club")
+            let words: Vec<&Tok> = toks.iter().filter(|t| !numberlike(&t.f)).collect();
+            let type_edge = words
+                .first()
+                .map(|t| self.is_street_type(&t.f))
+                .unwrap_or(false)
+                && words.len() >= 2
+                || words
+                    .last()
+                    .map(|t| self.is_street_type(&t.f))
+                    .unwrap_or(false)
+                || (words.len() >= 2
+                    && self.is_street_type(&words[words.len() - 2].f)
+                    && self.t.directionals.contains(&words[words.len() - 1].f));
             let first_marker = self.marker_at(r.start).is_some();
             if first_marker && (!has_type || toks.len() <= 3) {
                 continue;
@@ -485,7 +521,7 @@ impl<'a> Parser<'a> {
             if has_num && !has_word && type_only.is_some() {
                 return type_only;
             }
-            if has_type && type_only.is_none() {
+            if type_edge && type_only.is_none() {
                 type_only = Some(seg);
             }
             if seg >= 2 && type_only.is_some() {
@@ -494,12 +530,6 @@ impl<'a> Parser<'a> {
         }
         if type_only.is_some() {
             return type_only;
-        }
-        // a lone first segment that is neither a region nor a known city is a street name
-        let r = self.seg_range(0);
-        let ph = self.phrase(r.clone());
-        if nseg >= 3 && !self.t.is_city(&ph) && !self.t.regions.contains_key(&ph) {
-            return Some(0);
         }
         None
     }

@@ -233,6 +233,27 @@ EC||santo domingo de los tsáchilas
 EC||sucumbíos
 EC||tungurahua
 EC||zamora chinchipe
+DE||baden-württemberg
+DE||bayern
+DE||bavaria
+DE||brandenburg
+DE||hessen
+DE||hesse
+DE||mecklenburg-vorpommern
+DE||niedersachsen
+DE||lower saxony
+DE||nordrhein-westfalen
+DE||north rhine-westphalia
+DE||rheinland-pfalz
+DE||rhineland-palatinate
+DE||saarland
+DE||sachsen
+DE||saxony
+DE||sachsen-anhalt
+DE||saxony-anhalt
+DE||schleswig-holstein
+DE||thüringen
+DE||thuringia
 ES||andalucía
 ES||aragón
 ES||asturias
