@@ -428,7 +428,9 @@ impl<'a> Parser<'a> {
         } else if postcode1(&f)
             && f.chars().any(|c| c.is_ascii_digit())
             && (f.len() >= 5
-                || (last > r.start && self.t.regions.contains_key(&self.toks[last - 1].f)))
+                || (last > r.start
+                    && self.toks[last - 1].f.chars().count() <= 4
+                    && self.t.regions.contains_key(&self.toks[last - 1].f)))
         {
             last
         } else {
