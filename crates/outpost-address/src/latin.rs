@@ -200,6 +200,7 @@ fn postcode1(s: &str) -> bool {
         || (n == 9 && dig(0..5) && b[5] == b'-' && dig(6..9))
         || (n == 8 && dig(0..3) && b[3] == b'-' && dig(4..8))
         || (n == 6 && alp(0..1) && dig(1..2) && alp(2..3) && dig(3..4) && alp(4..5) && dig(5..6))
+        || (n == 5 && alp(0..1) && dig(1..5))
 }
 
 /// First half of a two-token postcode (GB outward code, CA FSA, IE routing key, ...) and its
@@ -478,12 +479,13 @@ impl<'a> Parser<'a> {
                     && !in_pair(k)
                     && (!(postcode1(&t.f) && t.f.len() >= 5) || (k == 0 && seg_has_type))
             });
-            let all_regions = toks.iter().enumerate().all(|(k, t)| {
-                self.t.regions.contains_key(&t.f)
-                    || self.t.countries.contains_key(&t.f)
-                    || postcode1(&t.f)
-                    || in_pair(k)
-            });
+            let all_regions = !has_num
+                && toks.iter().enumerate().all(|(k, t)| {
+                    self.t.regions.contains_key(&t.f)
+                        || self.t.countries.contains_key(&t.f)
+                        || postcode1(&t.f)
+                        || in_pair(k)
+                });
             if all_regions {
                 continue;
             }
@@ -811,8 +813,13 @@ impl<'a> Parser<'a> {
 
     /// Tokens after a road-first house number: a bare number is a level (digits) or unit.
     fn trailing(&mut self, after: &[usize]) {
-        for &j in after {
+        for (k, &j) in after.iter().enumerate() {
             let f = &self.toks[j].f;
+            // "1700 (n)": a side / orientation mark belongs to the number
+            if k == 0 && f.starts_with('(') && f.ends_with(')') && f.chars().count() <= 4 {
+                self.lab[j] = Some(L::HouseNumber);
+                continue;
+            }
             if f.chars().count() == 1 && f.chars().all(|c| c.is_alphabetic()) {
                 self.lab[j] = Some(L::Unit);
             } else if numberlike(f) {
