@@ -428,11 +428,32 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
     // administrative prefix
     loop {
         skip(&mut pos);
-        let Some((idx, len, _short)) = g.match_at(s, pos, last) else {
+        let Some((idx, mut len, short)) = g.match_at(s, pos, last) else {
             break;
         };
         let d = &g.divisions[idx as usize];
+        // "广西省", "满城区": a short name written with a generic suffix keeps it
+        if short {
+            if let Some(n) = s[pos + len..].chars().next() {
+                let fits = match d.level {
+                    0 => n == '省' || n == '市',
+                    1 => n == '市' || n == '州' || n == '盟',
+                    _ => "区县市旗".contains(n),
+                };
+                if fits {
+                    len += n.len_utf8();
+                }
+            }
+        }
         let surface = s[pos..pos + len].to_string();
+        if let Some(p) = d.province {
+            match g.divisions[p as usize].code.as_str() {
+                "710000" => out.country_code = Some("TW".into()),
+                "810000" => out.country_code = Some("HK".into()),
+                "820000" => out.country_code = Some("MO".into()),
+                _ => {}
+            }
+        }
         let label = match d.level {
             0 => {
                 if d.code == "710000" {
@@ -485,7 +506,17 @@ fn detail(s: &str, out: &mut ParsedAddress) {
             pos += c.len_utf8();
             continue;
         }
-        if is_numch(c) && !"一二三四五六七八九十百零〇甲乙丙丁".contains(c) || c == '第'
+        let cn_num_unit = {
+            let digits: String = rest
+                .chars()
+                .take_while(|ch| "一二三四五六七八九十百零〇两".contains(*ch))
+                .collect();
+            !digits.is_empty()
+                && ["层", "楼", "栋", "幢", "座", "单元", "号", "室", "期"]
+                    .iter()
+                    .any(|u| rest[digits.len()..].starts_with(u))
+        };
+        if is_numch(c) && !"一二三四五六七八九十百零〇甲乙丙丁".contains(c) || c == '第' || cn_num_unit
         {
             // a number chunk, with its unit suffix
             let mut e = 0;
@@ -528,6 +559,22 @@ fn detail(s: &str, out: &mut ParsedAddress) {
             ];
             let mut label = None;
             let mut len = e;
+            // "12F", "3f": a floor
+            let num = &rest[..e];
+            if (num.ends_with('F') || num.ends_with('f'))
+                && num.len() >= 2
+                && num[..num.len() - 1].chars().all(|c| c.is_ascii_digit())
+            {
+                push_or_merge(out, "level", num);
+                pos += e;
+                continue;
+            }
+            // "318国道": a numbered highway
+            if let Some(h) = ["国道", "省道", "县道"].iter().find(|h| after.starts_with(**h)) {
+                push_or_merge(out, "road", &rest[..e + h.len()]);
+                pos += e + h.len();
+                continue;
+            }
             for (suf, l) in suffixes {
                 if after_t.starts_with(suf) {
                     label = Some(*l);
@@ -537,7 +584,8 @@ fn detail(s: &str, out: &mut ParsedAddress) {
             }
             let label = match label {
                 Some("house_number") if has(out, "house_number") => {
-                    if has(out, "building") || has(out, "level") {
+                    let digits = rest[..e].chars().filter(|c| c.is_ascii_digit()).count();
+                    if has(out, "building") || has(out, "level") || digits >= 3 {
                         "unit"
                     } else {
                         "building"
@@ -602,6 +650,33 @@ fn push_or_merge(out: &mut ParsedAddress, label: &'static str, v: &str) {
 
 /// Labels a run of Han text: towns, roads and venues by suffix.
 fn text_chunk(chunk: &str, out: &mut ParsedAddress) {
+    // a district missing from the gazetteer (Taiwan's 區, new districts): a short chunk ending
+    // in 区/區/县/縣 right after the divisions
+    let n = chunk.chars().count();
+    let nothing_yet = !out
+        .components
+        .iter()
+        .any(|(l, _)| matches!(*l, "city_district" | "suburb" | "road" | "house" | "house_number"));
+    let after_city = out
+        .admin
+        .last()
+        .map(|a| a.level == "prefecture" || a.level == "province")
+        .unwrap_or(false);
+    if nothing_yet
+        && after_city
+        && (2..=5).contains(&n)
+        && (chunk.ends_with('区') || chunk.ends_with('區') || chunk.ends_with('县') || chunk.ends_with('縣'))
+        && !chunk.ends_with("小区")
+        && !chunk.ends_with("园区")
+        && !chunk.ends_with("开发区")
+        && !chunk.ends_with("新区")
+        && !["社区", "校区", "景区", "工业区", "厂区", "商业区", "住宅区", "城区", "高新区", "保税区"]
+            .iter()
+            .any(|x| chunk.ends_with(x))
+    {
+        out.components.push(("city_district", chunk.to_string()));
+        return;
+    }
     let mut start = 0usize;
     let has_road = out.components.iter().any(|(l, _)| *l == "road");
     let mut road_done = has_road;
