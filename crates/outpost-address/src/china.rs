@@ -516,7 +516,9 @@ fn detail(s: &str, out: &mut ParsedAddress) {
                     .iter()
                     .any(|u| rest[digits.len()..].starts_with(u))
         };
-        if is_numch(c) && !"一二三四五六七八九十百零〇甲乙丙丁".contains(c) || c == '第' || cn_num_unit
+        if is_numch(c) && !"一二三四五六七八九十百零〇甲乙丙丁".contains(c)
+            || c == '第'
+            || cn_num_unit
         {
             // a number chunk, with its unit suffix
             let mut e = 0;
@@ -570,7 +572,10 @@ fn detail(s: &str, out: &mut ParsedAddress) {
                 continue;
             }
             // "318国道": a numbered highway
-            if let Some(h) = ["国道", "省道", "县道"].iter().find(|h| after.starts_with(**h)) {
+            if let Some(h) = ["国道", "省道", "县道"]
+                .iter()
+                .find(|h| after.starts_with(**h))
+            {
                 push_or_merge(out, "road", &rest[..e + h.len()]);
                 pos += e + h.len();
                 continue;
@@ -653,10 +658,12 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress) {
     // a district missing from the gazetteer (Taiwan's 區, new districts): a short chunk ending
     // in 区/區/县/縣 right after the divisions
     let n = chunk.chars().count();
-    let nothing_yet = !out
-        .components
-        .iter()
-        .any(|(l, _)| matches!(*l, "city_district" | "suburb" | "road" | "house" | "house_number"));
+    let nothing_yet = !out.components.iter().any(|(l, _)| {
+        matches!(
+            *l,
+            "city_district" | "suburb" | "road" | "house" | "house_number"
+        )
+    });
     let after_city = out
         .admin
         .last()
@@ -665,14 +672,28 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress) {
     if nothing_yet
         && after_city
         && (2..=5).contains(&n)
-        && (chunk.ends_with('区') || chunk.ends_with('區') || chunk.ends_with('县') || chunk.ends_with('縣'))
+        && (chunk.ends_with('区')
+            || chunk.ends_with('區')
+            || chunk.ends_with('县')
+            || chunk.ends_with('縣'))
         && !chunk.ends_with("小区")
         && !chunk.ends_with("园区")
         && !chunk.ends_with("开发区")
         && !chunk.ends_with("新区")
-        && !["社区", "校区", "景区", "工业区", "厂区", "商业区", "住宅区", "城区", "高新区", "保税区"]
-            .iter()
-            .any(|x| chunk.ends_with(x))
+        && ![
+            "社区",
+            "校区",
+            "景区",
+            "工业区",
+            "厂区",
+            "商业区",
+            "住宅区",
+            "城区",
+            "高新区",
+            "保税区",
+        ]
+        .iter()
+        .any(|x| chunk.ends_with(x))
     {
         out.components.push(("city_district", chunk.to_string()));
         return;

@@ -165,9 +165,13 @@ impl AddressDetector {
         // a lower-case region abbreviation right before a postcode ("Austin Tx 78755")
         for k in 0..kinds.len().saturating_sub(1) {
             let w = fold(text[words[k].0..words[k].1].trim_matches(|c: char| !c.is_alphanumeric()));
+            let next =
+                text[words[k + 1].0..words[k + 1].1].trim_matches(|c: char| !c.is_alphanumeric());
+            let zip = next.len() >= 5 && next.chars().take(5).all(|c| c.is_ascii_digit());
             if kinds[k] != Kind::Region
+                && w.chars().count() == 2
                 && self.parser.tables().regions.contains_key(&w)
-                && looks_postcode(&text[words[k + 1].0..words[k + 1].1])
+                && zip
             {
                 kinds[k] = Kind::Region;
             }
@@ -245,6 +249,12 @@ impl AddressDetector {
             }
             _ => return None,
         };
+        // "Mz. 4 Lote 5", "Suite 5, 20 Main St": a unit word before the number
+        let start = if start > 0 && kinds[start - 1] == Kind::Unit {
+            start - 1
+        } else {
+            start
+        };
         let end_kinds = |k: Kind| {
             matches!(
                 k,
@@ -268,10 +278,12 @@ impl AddressDetector {
             .iter()
             .any(|&(s, e)| looks_postcode(&text[s..e]));
         let mut score: f32 = 0.2;
-        if ks.contains(&Kind::StreetType) {
+        let units = ks.iter().filter(|k| **k == Kind::Unit).count();
+        if ks.contains(&Kind::StreetType) || units >= 2 {
             score += 0.3;
         }
-        if ks.first() == Some(&Kind::Number) || ks.contains(&Kind::PoBox) {
+        let unit_number = ks.len() >= 2 && ks[0] == Kind::Unit && ks[1] == Kind::Number;
+        if ks.first() == Some(&Kind::Number) || ks.contains(&Kind::PoBox) || unit_number {
             score += 0.2;
         }
         if post {
@@ -286,7 +298,25 @@ impl AddressDetector {
         if ks.contains(&Kind::Unit) {
             score += 0.05;
         }
-        if !ks.contains(&Kind::StreetType) && !post && !ks.contains(&Kind::PoBox) {
+        if !ks.contains(&Kind::StreetType) && !post && !ks.contains(&Kind::PoBox) && units < 2 {
+            score = score.min(0.45);
+        }
+        // a street type alone ("took place") needs a name next to it or a number
+        let named_type = (0..ks.len()).any(|k| {
+            ks[k] == Kind::StreetType
+                && (ks[k + 1..]
+                    .iter()
+                    .find(|x| **x != Kind::Glue)
+                    .map(|x| matches!(x, Kind::Word | Kind::Number))
+                    .unwrap_or(false)
+                    || (k > 0 && ks[k - 1] == Kind::Word))
+        });
+        if ks.first() != Some(&Kind::Number)
+            && !post
+            && !ks.contains(&Kind::PoBox)
+            && !named_type
+            && units < 2
+        {
             score = score.min(0.45);
         }
         let _ = has;

@@ -548,9 +548,15 @@ impl<'a> Parser<'a> {
             return None;
         }
         let next_ok = |j: usize| j < n && self.toks[j].seg == seg;
-        // "#100", "#01-172"
+        // "#100", "#01-172" (but "Cra 18 #63-64" is the Colombian house number)
         if f.starts_with('#') && f.len() > 1 {
-            return Some((L::Unit, 1));
+            let colombian = i >= 2
+                && self.toks[i - 1].seg == seg
+                && numberlike(&self.toks[i - 1].f)
+                && self.is_street_type(&self.toks[i - 2].f);
+            if !colombian {
+                return Some((L::Unit, 1));
+            }
         }
         // po box: up to three words
         for w in (1..=3).rev() {
@@ -755,6 +761,21 @@ impl<'a> Parser<'a> {
         for &j in &core[hn_start..=hn] {
             self.lab[j] = Some(L::HouseNumber);
         }
+        // "Cra 18 #63-64 de Bogotá": words after the number start the locality
+        if let Some(p) = after.iter().position(|&j| {
+            let f = &self.toks[j].f;
+            f.chars().count() > 1
+                && f.chars()
+                    .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+                && self.marker_at(j).is_none()
+        }) {
+            if p > 0 || !after.is_empty() {
+                let j = after[p];
+                self.trailing(&after[..p]);
+                self.split_seg_at(j);
+                return;
+            }
+        }
         // "Triftstraße 67 13353 Berlin": the locality follows in the same segment
         if let Some(p) = after.iter().position(|&j| {
             let f = &self.toks[j].f;
@@ -948,6 +969,17 @@ impl<'a> Parser<'a> {
                     run.push(i)
                 }
                 _ => runs.push(vec![i]),
+            }
+        }
+        // "de Bogotá", "in Markham": a leading preposition is not part of the name
+        for run in runs.iter_mut() {
+            while run.len() > 1
+                && matches!(
+                    self.toks[run[0]].f.as_str(),
+                    "de" | "en" | "in" | "at" | "del"
+                )
+            {
+                run.remove(0);
             }
         }
         let Some(city_run) = runs.pop() else {

@@ -238,5 +238,19 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(&t[f[0].start..f[0].end], "福州市鼓楼区五四路123号");
         assert!(d.find("Nothing to see here, just 3 apples.").is_empty());
+        assert!(d
+            .find("The meeting took place on 5 May at the office.")
+            .is_empty());
+        assert!(d.find("福州市公安局在长乐区设立了服务站。").is_empty());
+        let t = "El local está en la Cra 18 #63-64 de Bogotá.";
+        let f = d.find(t);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].parse.get("road"), Some("Cra 18"));
+        assert_eq!(f[0].parse.get("city"), Some("Bogotá"));
+        let t = "Stations sit at Units 1 and 2 at 220 Royal Crest Court in Markham.";
+        let f = d.find(t);
+        assert!(f
+            .iter()
+            .any(|x| &t[x.start..x.end] == "220 Royal Crest Court"));
     }
 }

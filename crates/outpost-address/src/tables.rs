@@ -67,6 +67,36 @@ impl Tables {
             load_dict(&d.join("directionals.txt"), &mut t.directionals)?;
             load_dict(&d.join("no_number.txt"), &mut t.no_number)?;
         }
+        for st in [
+            "jr",
+            "jiron",
+            "jirón",
+            "psje",
+            "pasaje",
+            "cra",
+            "cr",
+            "kr",
+            "carrera",
+            "cll",
+            "cl",
+            "calle",
+            "av",
+            "avda",
+            "avenida",
+            "diagonal",
+            "dg",
+            "transversal",
+            "tv",
+            "prolongacion",
+            "prolongación",
+            "calzada",
+            "circuito",
+            "privada",
+            "cerrada",
+            "andador",
+        ] {
+            t.street_types.insert(fold(st));
+        }
         for extra in [
             "#", "no", "nº", "n°", "trlr", "lot", "lote", "mz", "manzana", "local", "dept",
         ] {
