@@ -79,6 +79,21 @@ impl ChinaGazetteer {
                 if !c[3].is_empty() && c[3] != c[2] && c[3].chars().count() >= 2 {
                     g.add_name(c[3], idx, true);
                 }
+                if let Some(st) = c[2].strip_suffix("特别行政区") {
+                    g.add_name(st, idx, true);
+                } else if c[3].is_empty() {
+                    // no short name in the table (HK/MO/TW sub-areas): strip the generic suffix
+                    let stem = ["特别行政区", "自治区", "区", "县", "市"]
+                        .iter()
+                        .find_map(|suf| c[2].strip_suffix(suf))
+                        .filter(|st| st.chars().count() >= 2);
+                    if let Some(st) = stem {
+                        g.add_name(st, idx, true);
+                        for alt in traditional_forms(st) {
+                            g.add_name(&alt, idx, true);
+                        }
+                    }
+                }
                 for alt in traditional_forms(c[2]) {
                     g.add_name(&alt, idx, false);
                 }
@@ -201,6 +216,27 @@ impl ChinaGazetteer {
                 .sum::<usize>()
     }
 
+    /// A full-name division under `parent` starting at byte `pos` ("石家庄桥西区": 桥西区 under
+    /// 石家庄市).
+    fn child_at(&self, s: &str, pos: usize, parent: u32) -> Option<u32> {
+        let rest = &s[pos..];
+        rest.char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .take(self.max_chars)
+            .filter(|&e| e >= 6)
+            .find_map(|e| {
+                self.names
+                    .get(&rest[..e])?
+                    .iter()
+                    .find_map(|&(idx, short)| {
+                        (!short
+                            && self.divisions[idx as usize].level < 3
+                            && self.divisions[idx as usize].parent == Some(parent))
+                        .then_some(idx)
+                    })
+            })
+    }
+
     /// Longest division name at byte `pos` of `s` consistent with the divisions already matched
     /// (`last`): returns (division, byte length, was short name).
     pub fn match_at(&self, s: &str, pos: usize, last: Option<u32>) -> Option<(u32, usize, bool)> {
@@ -236,6 +272,7 @@ impl ChinaGazetteer {
                     if let Some(n) = next {
                         if "路街道巷弄大桥村里号区县市镇乡".contains(n)
                             && !(d.level < 2 && "市区县".contains(n))
+                            && self.child_at(s, pos + e, idx).is_none()
                         {
                             continue;
                         }
