@@ -535,6 +535,8 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
 /// building, staircase, floor, room.
 fn detail(s: &str, out: &mut ParsedAddress) {
     let mut pos = 0usize;
+    // byte where the last component pushed here ended (merges need adjacency)
+    let mut prev_end = usize::MAX;
     let has = |out: &ParsedAddress, l: &str| out.components.iter().any(|(x, _)| *x == l);
     while pos < s.len() {
         let rest = &s[pos..];
@@ -560,7 +562,7 @@ fn detail(s: &str, out: &mut ParsedAddress) {
             // a number chunk, with its unit suffix
             let mut e = 0;
             for (i, ch) in rest.char_indices() {
-                if is_numch(ch) || (i == 0 && ch == '第') {
+                if is_numch(ch) || (i == 0 && ch == '第') || (cn_num_unit && ch == '两') {
                     e = i + ch.len_utf8();
                 } else {
                     break;
@@ -606,6 +608,7 @@ fn detail(s: &str, out: &mut ParsedAddress) {
             {
                 push_or_merge(out, "level", num);
                 pos += e;
+                prev_end = pos;
                 continue;
             }
             // "318国道": a numbered highway
@@ -615,6 +618,7 @@ fn detail(s: &str, out: &mut ParsedAddress) {
             {
                 push_or_merge(out, "road", &rest[..e + h.len()]);
                 pos += e + h.len();
+                prev_end = pos;
                 continue;
             }
             for (suf, l) in suffixes {
@@ -636,9 +640,10 @@ fn detail(s: &str, out: &mut ParsedAddress) {
                 Some("road") => {
                     // "同榮路318巷": extends the road
                     if let Some(last) = out.components.last_mut() {
-                        if last.0 == "road" {
+                        if last.0 == "road" && prev_end == pos {
                             last.1.push_str(&rest[..len]);
                             pos += len;
+                            prev_end = pos;
                             continue;
                         }
                     }
@@ -664,8 +669,14 @@ fn detail(s: &str, out: &mut ParsedAddress) {
                     }
                 }
             };
+            if len == 0 {
+                // nothing consumed: never loop on the same character
+                pos += c.len_utf8();
+                continue;
+            }
             push_or_merge(out, label, &rest[..len]);
             pos += len;
+            prev_end = pos;
             continue;
         }
         // a text chunk: up to the next separator or number
@@ -681,7 +692,8 @@ fn detail(s: &str, out: &mut ParsedAddress) {
             pos += c.len_utf8();
             continue;
         }
-        text_chunk(&rest[..e], out);
+        text_chunk(&rest[..e], out, prev_end == pos);
+        prev_end = pos + e;
         pos += e;
     }
 }
@@ -691,7 +703,7 @@ fn push_or_merge(out: &mut ParsedAddress, label: &'static str, v: &str) {
 }
 
 /// Labels a run of Han text: towns, roads and venues by suffix.
-fn text_chunk(chunk: &str, out: &mut ParsedAddress) {
+fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
     // a district missing from the gazetteer (Taiwan's 區, new districts): a short chunk ending
     // in 区/區/县/縣 right after the divisions
     let n = chunk.chars().count();
@@ -772,7 +784,7 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress) {
                         // 段 after a road extends it: 西屯路三段
                         if *suf == "段" {
                             if let Some(last) = out.components.last_mut() {
-                                if last.0 == "road" && start == 0 {
+                                if last.0 == "road" && start == 0 && adjacent {
                                     last.1.push_str(&chunk[start..e]);
                                     start = e;
                                     road_done = true;
@@ -818,7 +830,7 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress) {
         };
         // merge with a preceding house
         if let Some(last) = out.components.last_mut() {
-            if last.0 == "house" && label == "house" {
+            if last.0 == "house" && label == "house" && start == 0 && adjacent {
                 last.1.push_str(rest);
                 return;
             }

@@ -222,6 +222,39 @@ mod tests {
         assert_eq!(a.adcode(), Some("330105"));
     }
 
+    /// Every component is a substring of the input, on real unlabelled addresses and on every
+    /// prefix of some awkward strings (this also guards against non-terminating loops).
+    #[test]
+    fn components_are_substrings_of_the_input() {
+        let Some(p) = parser() else { return };
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/address");
+        let text =
+            std::fs::read_to_string(dir.join("cpca_addr_unlabelled.csv")).unwrap_or_default();
+        let mut inputs: Vec<String> = text
+            .lines()
+            .skip(1)
+            .take(2000)
+            .map(|l| l.split(',').next().unwrap_or("").to_string())
+            .collect();
+        for s in [
+            "合肥市长丰县蒙城北路与双墩路交叉口A、B两座楼之间通道往东50米02号电梯直达5层",
+            "Cra 18 #63-64, Bogotá - Colombia",
+            "P.O. Box 12, - , ,, 5º 3ª s/n",
+            "臺中市 北屯區 同榮路318巷 25號 之1",
+        ] {
+            let cs: Vec<char> = s.chars().collect();
+            for k in 0..=cs.len() {
+                inputs.push(cs[..k].iter().collect());
+            }
+        }
+        for inp in &inputs {
+            let parsed = p.parse(inp);
+            for (l, v) in &parsed.components {
+                assert!(inp.contains(v.as_str()), "{l}={v:?} not in {inp:?}");
+            }
+        }
+    }
+
     #[test]
     fn detector_finds_addresses_in_prose() {
         let Some(p) = parser() else { return };
