@@ -474,11 +474,15 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             if let Some(n) = s[pos + len..].chars().next() {
                 let fits = match d.level {
                     0 => n == '省' || n == '市',
-                    1 => n == '市' || n == '州' || n == '盟',
+                    1 => n == '市' || n == '州' || n == '盟' || s[pos + len..].starts_with("地区"),
                     _ => "区县市旗".contains(n),
                 };
                 if fits {
-                    len += n.len_utf8();
+                    len += if s[pos + len..].starts_with("地区") {
+                        "地区".len()
+                    } else {
+                        n.len_utf8()
+                    };
                 }
             }
         }
@@ -595,6 +599,8 @@ fn detail(s: &str, out: &mut ParsedAddress) {
                 ("铺", "unit"),
                 ("弄", "house_number"),
                 ("巷", "road"),
+                ("路", "road"),
+                ("街", "road"),
                 ("F", "level"),
                 ("f", "level"),
             ];

@@ -256,6 +256,26 @@ mod tests {
     }
 
     #[test]
+    fn recognizer_reports_code_point_spans() {
+        use outpost_core::{Doc, Document, Label, Recognizer};
+        let Some(p) = parser() else { return };
+        let d = AddressDetector::new(p);
+        let doc = Doc::new(Document::new(
+            "t",
+            "🚓 据报道，服务站位于福州市鼓楼区五四路123号。 Also at 107 East Broadway.",
+        ));
+        let spans = d.recognize(&doc);
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[0].text, "福州市鼓楼区五四路123号");
+        assert_eq!(spans[0].label, Label::Address);
+        assert_eq!(spans[0].start, 11);
+        assert_eq!(spans[1].text, "107 East Broadway");
+        assert!(spans
+            .iter()
+            .all(|s| s.score >= 0.5 && s.canonical.is_none()));
+    }
+
+    #[test]
     fn detector_finds_addresses_in_prose() {
         let Some(p) = parser() else { return };
         let d = AddressDetector::new(p);
