@@ -119,6 +119,7 @@ impl ChinaGazetteer {
             }
         }
         g.load_changes(&dir.join("china_location_changes.tsv"))?;
+        g.add_former_suffixes();
         let path = dir.join("china_towns.tsv");
         let text = read(&path)?;
         for line in text.lines().skip(1) {
@@ -176,6 +177,39 @@ impl ChinaGazetteer {
             }
         }
         Ok(())
+    }
+
+    /// County-level units change type often (富阳市 -> 富阳区 2014, 玉环县 -> 玉环市 2017);
+    /// addresses keep the old form. Each county name also answers to its stem with the other
+    /// county suffixes (区/县/市), unless that name belongs to a real division.
+    fn add_former_suffixes(&mut self) {
+        let mut extra: Vec<(String, u32)> = Vec::new();
+        for (i, d) in self.divisions.iter().enumerate() {
+            if d.level != 2 {
+                continue;
+            }
+            let Some((stem, suf)) = ["区", "县", "市"]
+                .iter()
+                .find_map(|suf| d.name.strip_suffix(suf).map(|st| (st, *suf)))
+            else {
+                continue;
+            };
+            if stem.chars().count() < 2 {
+                continue;
+            }
+            for other in ["区", "县", "市"] {
+                if other == suf {
+                    continue;
+                }
+                let alt = format!("{stem}{other}");
+                if !self.names.contains_key(&alt) {
+                    extra.push((alt, i as u32));
+                }
+            }
+        }
+        for (alt, idx) in extra {
+            self.add_name(&alt, idx, false);
+        }
     }
 
     fn add_name(&mut self, name: &str, idx: u32, short: bool) {
