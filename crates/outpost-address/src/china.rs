@@ -497,9 +497,26 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
         break;
     }
     // administrative prefix
+    let mut prev_surface = String::new();
     loop {
         skip(&mut pos);
-        let Some((idx, mut len, short)) = g.match_at(s, pos, last) else {
+        // "广州市广州市越秀区": a repeated division name is skipped
+        if !prev_surface.is_empty() && s[pos..].starts_with(prev_surface.as_str()) {
+            pos += prev_surface.len();
+            continue;
+        }
+        let found = g.match_at(s, pos, last).or_else(|| {
+            // "上海市是静安区": one stray character before a full division name
+            let c = s[pos..].chars().next()?;
+            let p2 = pos + c.len_utf8();
+            let l = last?;
+            let m = g.match_at(s, p2, Some(l))?;
+            (!m.2 && is_han(c)).then(|| {
+                pos = p2;
+                m
+            })
+        });
+        let Some((idx, mut len, short)) = found else {
             break;
         };
         let d = &g.divisions[idx as usize];
@@ -521,6 +538,7 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             }
         }
         let surface = s[pos..pos + len].to_string();
+        prev_surface = surface.clone();
         if let Some(p) = d.province {
             match g.divisions[p as usize].code.as_str() {
                 "710000" => out.country_code = Some("TW".into()),
@@ -788,6 +806,29 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
         return;
     }
     let mut start = 0usize;
+    // "闸北区江场二路": a defunct or missing district name (2-3 characters + 区/县) opening the
+    // first chunk after a province / prefecture
+    if nothing_yet && after_city {
+        let cs: Vec<(usize, char)> = chunk.char_indices().collect();
+        for k in [2usize, 3] {
+            if cs.len() > k + 2 && matches!(cs[k].1, '区' | '區' | '县' | '縣') {
+                let stem: String = cs[..k].iter().map(|x| x.1).collect();
+                let generic = [
+                    "高新", "开发", "工业", "经济", "科技", "新城", "园", "新", "城", "市", "社",
+                    "小", "景", "校", "厂", "商业", "住宅", "保税",
+                ]
+                .iter()
+                .any(|g| stem.ends_with(g) || stem.starts_with("高新"));
+                if !generic {
+                    let e = cs[k].0 + cs[k].1.len_utf8();
+                    out.components
+                        .push(("city_district", chunk[..e].to_string()));
+                    start = e;
+                }
+                break;
+            }
+        }
+    }
     let has_road = out.components.iter().any(|(l, _)| *l == "road");
     let mut road_done = has_road;
     let chars: Vec<(usize, char)> = chunk.char_indices().collect();
