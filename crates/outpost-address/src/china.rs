@@ -304,8 +304,15 @@ impl ChinaGazetteer {
                 // a short name directly followed by a road / venue suffix is a road name
                 if short {
                     if let Some(n) = next {
-                        if "路街道巷弄大桥村里号区县市镇乡".contains(n)
-                            && !(d.level < 2 && "市区县".contains(n))
+                        let after = &rest[e..];
+                        let roadish = [
+                            "路", "街", "道", "巷", "弄", "大道", "大街", "大厦", "大楼", "大学",
+                            "桥", "村", "里", "号",
+                        ]
+                        .iter()
+                        .any(|x| after.starts_with(x));
+                        if (roadish
+                            || ("区县市镇乡".contains(n) && !(d.level < 2 && "市区县".contains(n))))
                             && self.child_at(s, pos + e, idx).is_none()
                         {
                             continue;
@@ -388,7 +395,24 @@ fn is_sep(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
-            ',' | '，' | '、' | '。' | ';' | '；' | ':' | '：' | '(' | ')' | '（' | '）'
+            ',' | '，'
+                | '、'
+                | '。'
+                | ';'
+                | '；'
+                | ':'
+                | '：'
+                | '('
+                | ')'
+                | '（'
+                | '）'
+                | '"'
+                | '“'
+                | '”'
+                | '「'
+                | '」'
+                | '【'
+                | '】'
         )
 }
 
@@ -454,13 +478,23 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
     let mut last: Option<u32> = None;
     let skip = |pos: &mut usize| {
         while let Some(c) = s[*pos..].chars().next() {
-            if is_sep(c) {
+            if is_sep(c) || matches!(c, '.' | '·' | '/' | '-' | '—') {
                 *pos += c.len_utf8();
             } else {
                 break;
             }
         }
     };
+    // a label before a colon ("总部地址：广州市…", "工作地点： 深圳…")
+    if let Some((b, c)) = s
+        .char_indices()
+        .take(12)
+        .find(|(_, c)| *c == '：' || *c == ':')
+    {
+        if g.match_at(s, 0, None).is_none() && b > 0 {
+            pos = b + c.len_utf8();
+        }
+    }
     // leading country, postcode
     loop {
         skip(&mut pos);
