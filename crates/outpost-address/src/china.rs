@@ -888,6 +888,17 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
                 continue;
             }
         }
+        // "城南街道": a sub-district office, not a street, even after a development zone
+        if !road_done && rest.starts_with("街道") && b > start {
+            let e = b + "街道".len();
+            out.components.push(("suburb", chunk[start..e].to_string()));
+            start = e;
+            i = chars
+                .iter()
+                .position(|(x, _)| *x >= start)
+                .unwrap_or(chars.len());
+            continue;
+        }
         if !road_done {
             for suf in ROAD_SUFFIXES {
                 if rest.starts_with(suf) && b >= start {
