@@ -79,14 +79,19 @@ impl AddressDetector {
         ) {
             return Kind::Glue;
         }
-        let short_ok = f.chars().count() > 2
-            || core.ends_with('.')
-            || core
-                .chars()
-                .next()
-                .map(|c| c.is_uppercase())
-                .unwrap_or(false);
-        if t.street_types.contains(&f) && short_ok {
+        let capital = core
+            .chars()
+            .next()
+            .map(|c| c.is_uppercase())
+            .unwrap_or(false);
+        // in prose, a lower-case street word counts only when it is unambiguous ("calle",
+        // "avenue"); a capitalised one unless it is a function word or a title ("For", "Sr.")
+        let is_type = if capital {
+            t.street_types.contains(&f) && !NOT_STREET.contains(&f.as_str())
+        } else {
+            PREFIX_TYPES.contains(&f.as_str()) || SUFFIX_TYPES.contains(&f.as_str())
+        };
+        if is_type {
             return Kind::StreetType;
         }
         if t.countries.contains_key(&f) && f.chars().count() > 3 {
@@ -162,6 +167,23 @@ impl AddressDetector {
             .iter()
             .map(|&(s, e)| self.word_kind(&text[s..e], lower_mode))
             .collect();
+        // a street word after a capitalised name with a house number before it ("01 Brett
+        // mall", "742 FORSYTHIA DR", "1 MEGA CENTER,"), even when lower-case or listed as a
+        // title / common word
+        for k in 2..kinds.len() {
+            if kinds[k] == Kind::StreetType || kinds[k - 1] != Kind::Word {
+                continue;
+            }
+            let w = fold(text[words[k].0..words[k].1].trim_matches(|c: char| !c.is_alphanumeric()));
+            let numbered = (k.saturating_sub(4)..k).any(|j| kinds[j] == Kind::Number);
+            let comma_after = text[words[k].1..]
+                .trim_start_matches(' ')
+                .starts_with([',', '\n']);
+            let next_is_word = kinds.get(k + 1) == Some(&Kind::Word) && !comma_after;
+            if numbered && !next_is_word && self.parser.tables().street_types.contains(&w) {
+                kinds[k] = Kind::StreetType;
+            }
+        }
         // a lower-case region abbreviation right before a postcode ("Austin Tx 78755")
         for k in 0..kinds.len().saturating_sub(1) {
             let w = fold(text[words[k].0..words[k].1].trim_matches(|c: char| !c.is_alphanumeric()));
@@ -188,8 +210,10 @@ impl AddressDetector {
             while j < words.len() && kinds[j] != Kind::Other {
                 let w = &text[words[j].0..words[j].1];
                 j += 1;
+                let abbreviation = w.trim_end_matches(['.', ',']).chars().count() <= 4;
                 if sentence_end(w)
-                    && !matches!(kinds[j - 1], Kind::StreetType | Kind::Unit | Kind::PoBox)
+                    && !(abbreviation
+                        && matches!(kinds[j - 1], Kind::StreetType | Kind::Unit | Kind::PoBox))
                 {
                     break;
                 }
@@ -274,9 +298,22 @@ impl AddressDetector {
             return None;
         }
         let ks = &kinds[start..end];
-        let post = words[start..end]
-            .iter()
-            .any(|&(s, e)| looks_postcode(&text[s..e]));
+        if ks.len() < 2
+            || !ks
+                .iter()
+                .any(|k| matches!(k, Kind::Word | Kind::StreetType))
+        {
+            return None;
+        }
+        // a postcode counts next to a place name, in a span of three words or more (not a
+        // lone year)
+        let post = ks.len() >= 3
+            && (start..end).any(|k| {
+                looks_postcode(&text[words[k].0..words[k].1])
+                    && !looks_year(&text[words[k].0..words[k].1])
+                    && ((k > start && matches!(kinds[k - 1], Kind::Word | Kind::Region))
+                        || (k + 1 < end && matches!(kinds[k + 1], Kind::Word | Kind::Region)))
+            });
         let mut score: f32 = 0.2;
         let units = ks.iter().filter(|k| **k == Kind::Unit).count();
         if ks.contains(&Kind::StreetType) || units >= 2 {
@@ -303,13 +340,20 @@ impl AddressDetector {
         }
         // a street type alone ("took place") needs a name next to it or a number
         let named_type = (0..ks.len()).any(|k| {
-            ks[k] == Kind::StreetType
-                && (ks[k + 1..]
-                    .iter()
-                    .find(|x| **x != Kind::Glue)
-                    .map(|x| matches!(x, Kind::Word | Kind::Number))
-                    .unwrap_or(false)
-                    || (k > 0 && ks[k - 1] == Kind::Word))
+            if ks[k] != Kind::StreetType {
+                return false;
+            }
+            let w = fold(
+                text[words[start + k].0..words[start + k].1]
+                    .trim_matches(|c: char| !c.is_alphanumeric() && c != '/'),
+            );
+            let prefix = PREFIX_TYPES.contains(&w.as_str());
+            let after = ks[k + 1..]
+                .iter()
+                .find(|x| **x != Kind::Glue)
+                .map(|x| matches!(x, Kind::Word | Kind::Number))
+                .unwrap_or(false);
+            (prefix && after) || (k > 0 && ks[k - 1] == Kind::Word)
         });
         if ks.first() != Some(&Kind::Number)
             && !post
@@ -375,7 +419,7 @@ impl AddressDetector {
                 }
                 n += 1;
                 q = p + i + ch.len_utf8();
-                if "路街道巷弄".contains(ch) && n >= 2 && (levels > 0 || n <= 7) {
+                if "路街道巷弄".contains(ch) && n >= 2 && (levels > 0 || n <= 12) {
                     road = true;
                     if best_end.is_none() {
                         best_end = Some(q);
@@ -419,6 +463,70 @@ impl AddressDetector {
     }
 }
 
+/// Street words that come before the name ("calle Von Schroeders", "Avenida Rivadavia").
+const PREFIX_TYPES: &[&str] = &[
+    "calle",
+    "avenida",
+    "avda",
+    "av",
+    "carrera",
+    "cra",
+    "kr",
+    "jiron",
+    "jr",
+    "pasaje",
+    "psje",
+    "paseo",
+    "calzada",
+    "camino",
+    "carretera",
+    "diagonal",
+    "transversal",
+    "ronda",
+    "rambla",
+    "travesia",
+    "boulevard",
+    "bulevar",
+    "blvd",
+    "rua",
+    "via",
+    "viale",
+    "rue",
+    "avenue",
+    "plaza",
+    "c/",
+    "cl",
+    "cll",
+];
+/// Street words that come after the name ("Capel Street", "Royal Crest Court").
+const SUFFIX_TYPES: &[&str] = &[
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "lane",
+    "ln",
+    "drive",
+    "dr",
+    "boulevard",
+    "blvd",
+    "highway",
+    "hwy",
+    "parkway",
+    "pkwy",
+    "broadway",
+];
+/// Capitalised words that the dictionaries list as street types but that open sentences or
+/// name people in news text.
+const NOT_STREET: &[&str] = &[
+    "for", "all", "part", "end", "con", "pro", "se", "sr", "sra", "srta", "mr", "mrs", "ms", "dr",
+    "h.e", "en", "in", "on", "at", "by", "to", "de", "da", "do", "la", "le", "el", "a", "an", "as",
+    "is", "it", "no", "so", "un", "una", "uno", "al", "o", "u", "e", "i", "cuenta", "local", "rio",
+    "commons", "center", "centre", "network", "common", "follow", "released",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Number,
@@ -436,6 +544,13 @@ fn sentence_end(w: &str) -> bool {
     let core = w.trim_end_matches(['"', '\'', '”', ')']);
     (core.ends_with('.') || core.ends_with('!') || core.ends_with('?'))
         && core.chars().filter(|c| c.is_alphabetic()).count() > 3
+}
+
+fn looks_year(w: &str) -> bool {
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    w.len() == 4
+        && (w.starts_with("19") || w.starts_with("20"))
+        && w.chars().all(|c| c.is_ascii_digit())
 }
 
 fn looks_postcode(w: &str) -> bool {
