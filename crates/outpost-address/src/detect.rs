@@ -151,7 +151,8 @@ impl AddressDetector {
         let mut words: Vec<(usize, usize)> = Vec::new();
         let mut start = None;
         for (i, c) in text.char_indices() {
-            if c.is_whitespace() || c == ',' {
+            if c.is_whitespace() || c == ',' || china::is_han(c) || "()（）。，、".contains(c)
+            {
                 if let Some(s) = start.take() {
                     words.push((s, i));
                 }
