@@ -19,6 +19,8 @@
 //! assert_eq!(p.get("road"), Some("Av. Corrientes"));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod china;
 pub mod detect;
 pub mod eval;
