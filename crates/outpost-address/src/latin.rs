@@ -232,6 +232,13 @@ fn postcode2(a: &str, b: &str) -> bool {
     (gb_out && (gb_in || ca_in || (ab.len() == 3 && ie_in))) || num_pair
 }
 
+/// Endings of one-word street names in German, Dutch, Nordic and Central European languages.
+const COMPOUND_STREET: &[&str] = &[
+    "strasse", "straße", "str.", "weg", "allee", "platz", "gasse", "damm", "chaussee", "ufer",
+    "straat", "laan", "plein", "gracht", "kade", "singel", "dreef", "steeg", "vej", "gade",
+    "gatan", "vagen", "vägen", "veien", "gata", "utca", "ulica", "ulice", "gränd", "torget",
+];
+
 const STOP_TAIL: &[&str] = &[
     "de", "del", "la", "el", "los", "las", "am", "an", "der", "di", "da", "do", "dos", "das", "le",
     "les", "upon", "on", "by", "sur", "in", "im", "bei", "y", "and", "&", "of", "the", "van",
@@ -302,9 +309,16 @@ impl<'a> Parser<'a> {
         self.t.street_types.contains(f) || self.t.street_types.contains(f.trim_end_matches('.'))
     }
 
+    /// A street type or a compound street name ("dorfstraße", "rembrandtplein", "tiendeweg").
+    fn is_streetish(&self, f: &str) -> bool {
+        self.is_street_type(f)
+            || (f.chars().count() >= 6 && COMPOUND_STREET.iter().any(|suf| f.ends_with(suf)))
+    }
+
     fn run(&mut self) {
         self.country();
         self.split_trailing_zip();
+        self.split_trailing_city();
         let street = match self.street_segment() {
             Some(s) => s,
             None => {
@@ -318,6 +332,11 @@ impl<'a> Parser<'a> {
         // segments before the street segment: unit / level / po box, else house (venue)
         for seg in 0..street {
             let r = self.seg_range(seg);
+            // "Kolín, Pražská 3": a known city before the street
+            if !r.is_empty() && self.t.is_city(&self.phrase(r.clone())) {
+                self.set(r, L::City);
+                continue;
+            }
             if !self.markers(r.clone()) {
                 for i in r {
                     if self.lab[i].is_none() {
@@ -404,6 +423,46 @@ impl<'a> Parser<'a> {
 
     /// "981 CATHAY CIR HUNTINGTON BH CA 92646-4817": a trailing postcode (5+ characters or two
     /// parts) and the region before it get segments of their own.
+    /// "Rue du Capitaine Galinat Marseille", "Königsallee Düsseldorf": on a one-segment
+    /// address, a known city name at the end (after a street word or a number) starts the
+    /// locality.
+    fn split_trailing_city(&mut self) {
+        let open: Vec<usize> = (0..self.toks.len())
+            .filter(|&i| self.lab[i].is_none())
+            .collect();
+        let (Some(&first), Some(&last)) = (open.first(), open.last()) else {
+            return;
+        };
+        if self.toks[first].seg != self.toks[last].seg || last - first < 1 {
+            return;
+        }
+        for w in (1..=3).rev() {
+            if last + 1 < first + w + 1 {
+                continue;
+            }
+            let s0 = last + 1 - w;
+            let ph = self.phrase(s0..last + 1);
+            let prev = &self.toks[s0 - 1].f;
+            let streetish_before = (first..s0).any(|i| self.is_streetish(&self.toks[i].f))
+                || (first..s0).any(|i| numberlike(&self.toks[i].f));
+            if ph.chars().count() >= 4
+                && self.t.is_city(&ph)
+                && streetish_before
+                && !STOP_TAIL.contains(&prev.as_str())
+                && !self.is_street_type(&self.toks[last].f)
+            {
+                // a postcode right before the city goes with it ("75005 Paris")
+                let cut = if postcode1(prev) && s0 - 1 > first {
+                    s0 - 1
+                } else {
+                    s0
+                };
+                self.split_seg_at(cut);
+                return;
+            }
+        }
+    }
+
     fn split_trailing_zip(&mut self) {
         let n = self.toks.len();
         let Some(last_tok) = (0..n).rev().find(|&i| self.lab[i].is_none()) else {
@@ -469,7 +528,7 @@ impl<'a> Parser<'a> {
                 continue;
             }
             // a 5+ character postcode-shaped number counts unless it opens the segment
-            let seg_has_type = toks.iter().any(|t| self.is_street_type(&t.f));
+            let seg_has_type = toks.iter().any(|t| self.is_streetish(&t.f));
             let in_pair = |k: usize| {
                 (k + 1 < toks.len() && postcode2(&toks[k].f, &toks[k + 1].f))
                     || (k > 0 && postcode2(&toks[k - 1].f, &toks[k].f))
@@ -492,7 +551,7 @@ impl<'a> Parser<'a> {
             let has_word = toks
                 .iter()
                 .any(|t| !numberlike(&t.f) && t.f.chars().any(|c| c.is_alphabetic()));
-            let has_type = toks.iter().any(|t| self.is_street_type(&t.f));
+            let has_type = toks.iter().any(|t| self.is_streetish(&t.f));
             // a street type at the edge of the name: "Vista Street", "Rue Jean Jaurès",
             // "Main St SE" (not "St George Motor Boat Club")
             let words: Vec<&Tok> = toks.iter().filter(|t| !numberlike(&t.f)).collect();
@@ -503,7 +562,7 @@ impl<'a> Parser<'a> {
                 && words.len() >= 2
                 || words
                     .last()
-                    .map(|t| self.is_street_type(&t.f))
+                    .map(|t| self.is_streetish(&t.f))
                     .unwrap_or(false)
                 || (words.len() >= 2
                     && self.is_street_type(&words[words.len() - 2].f)
