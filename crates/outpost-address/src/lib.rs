@@ -1,0 +1,311 @@
+//! # outpost-address
+//!
+//! Parses postal addresses into libpostal's component labels and finds addresses in running text.
+//!
+//! * [`AddressParser`]: a rule and dictionary parser. Chinese addresses are resolved against the
+//!   national administrative divisions (province / prefecture / county / town, with adcodes) and then
+//!   split into road, number, building, floor and room; Latin-script addresses (Spanish-speaking
+//!   countries, US, GB, CA, IE, AU, and the OSM-style formats of most of Europe) are split by
+//!   comma segments, number patterns, libpostal's alias dictionaries (street, unit, level types),
+//!   first-level region names, postcode shapes and GeoNames city names.
+//! * [`AddressDetector`]: an [`outpost_core::Recognizer`] that finds address spans in news text
+//!   (zh/es/en) with a score; [`AddressDetector::find`] also returns each span's parse.
+//! * [`eval`]: the scorer behind `outpost address eval`; [`fold::compare_key`] is the one
+//!   normalisation that decides whether a component is right.
+//!
+//! ```no_run
+//! let parser = outpost_address::AddressParser::load().unwrap();
+//! let p = parser.parse("Av. Corrientes 1234, piso 3, C1043 Buenos Aires");
+//! assert_eq!(p.get("road"), Some("Av. Corrientes"));
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod china;
+pub mod detect;
+pub mod eval;
+pub mod fold;
+pub mod latin;
+mod regions;
+pub mod tables;
+
+pub use detect::{AddressDetector, FoundAddress};
+
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum AddressError {
+    /// A data file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A data or test file has a malformed record.
+    #[error("{path}:{line}: {message}")]
+    Format {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A Chinese administrative division the parser resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdminMatch {
+    /// `province`, `prefecture`, `county` or `town`.
+    pub level: &'static str,
+    /// Official code: 6 digits (province / prefecture / county) or 9 digits (town); empty for
+    /// HK / MO / TW sub-areas, which have none in the gazetteer.
+    pub code: String,
+    /// Official full name (e.g. `福州市` for the surface form `福州`).
+    pub name: String,
+}
+
+/// The result of parsing one address.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ParsedAddress {
+    /// `(label, value)` pairs in input order. Labels are libpostal's (`house_number`, `road`,
+    /// `unit`, `level`, `staircase`, `po_box`, `postcode`, `suburb`, `city_district`, `city`,
+    /// `state_district`, `state`, `country`, `house`) plus `building` for Chinese building
+    /// numbers (栋/幢/号楼). Values are substrings of the input.
+    pub components: Vec<(&'static str, String)>,
+    /// Chinese divisions resolved to codes, coarsest first (empty for other addresses).
+    pub admin: Vec<AdminMatch>,
+    /// Official names of the resolved Chinese divisions with their parents filled in, under the
+    /// labels the surface forms would take (`state` province, `city` prefecture,
+    /// `city_district` county, `suburb` town). Empty for other addresses.
+    pub official: Vec<(&'static str, String)>,
+    /// ISO 3166-1 alpha-2 country the parser inferred (from a country name, a region or the
+    /// script), when it could.
+    pub country_code: Option<String>,
+}
+
+impl ParsedAddress {
+    /// The first value with this label, if any.
+    pub fn get(&self, label: &str) -> Option<&str> {
+        self.components
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The finest resolved Chinese adcode, if any.
+    pub fn adcode(&self) -> Option<&str> {
+        self.admin
+            .iter()
+            .rev()
+            .find(|a| !a.code.is_empty())
+            .map(|a| a.code.as_str())
+    }
+}
+
+/// The address parser. Cheap to clone (tables are shared); `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct AddressParser {
+    tables: Arc<tables::Tables>,
+    china: Arc<china::ChinaGazetteer>,
+}
+
+impl AddressParser {
+    /// Loads the tables from the data directory ([`tables::data_dir`]: `$OUTPOST_DATA` or
+    /// `../shared/data`). Errors name the file that is missing or malformed.
+    pub fn load() -> Result<Self, AddressError> {
+        Self::new(&tables::data_dir())
+    }
+
+    /// Loads the tables from `data_dir` (the directory holding `address/` and `gazetteer/`).
+    /// Errors name the file that is missing or malformed.
+    pub fn new(data_dir: &Path) -> Result<Self, AddressError> {
+        let tables = tables::Tables::load(data_dir)?;
+        let china = china::ChinaGazetteer::load(&data_dir.join("gazetteer"))?;
+        Ok(Self {
+            tables: Arc::new(tables),
+            china: Arc::new(china),
+        })
+    }
+
+    /// Parses one address. Chinese-script input (Han characters and no Latin letters outside
+    /// building codes) goes to the Chinese parser, everything else to the Latin-script parser.
+    /// Never fails: empty or meaningless input gives an empty or partial parse.
+    pub fn parse(&self, input: &str) -> ParsedAddress {
+        let han = input.chars().filter(|c| china::is_han(*c)).count();
+        let letters = input
+            .chars()
+            .filter(|c| c.is_alphabetic() && !china::is_han(*c))
+            .count();
+        if han > 0 && han * 2 >= letters {
+            china::parse(&self.china, &self.tables, input)
+        } else {
+            latin::parse(&self.tables, input)
+        }
+    }
+
+    /// The Latin-script tables (for the detector).
+    pub fn tables(&self) -> &tables::Tables {
+        &self.tables
+    }
+
+    /// The Chinese gazetteer (for the detector).
+    pub fn china(&self) -> &china::ChinaGazetteer {
+        &self.china
+    }
+
+    /// Approximate heap bytes held by the parser's tables.
+    pub fn heap_bytes(&self) -> usize {
+        self.tables.heap_bytes() + self.china.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parser() -> Option<AddressParser> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+        if !dir.join("gazetteer").exists() {
+            eprintln!("shared data absent at {}: skipping", dir.display());
+            return None;
+        }
+        Some(AddressParser::new(&dir).expect("tables load"))
+    }
+
+    #[test]
+    fn spanish_forms() {
+        let Some(p) = parser() else { return };
+        let a = p.parse("Av. Corrientes 1234, piso 3, Buenos Aires");
+        assert_eq!(a.get("road"), Some("Av. Corrientes"));
+        assert_eq!(a.get("house_number"), Some("1234"));
+        assert_eq!(a.get("level"), Some("piso 3"));
+        assert_eq!(a.get("city"), Some("Buenos Aires"));
+        let a = p.parse("calle 11 18-33, armenia quindío 630003, co");
+        assert_eq!(a.get("road"), Some("calle 11"));
+        assert_eq!(a.get("house_number"), Some("18-33"));
+        assert_eq!(a.get("state"), Some("quindío"));
+        assert_eq!(a.get("postcode"), Some("630003"));
+    }
+
+    #[test]
+    fn english_forms() {
+        let Some(p) = parser() else { return };
+        let a = p.parse("2633 Camino Ramon Ste. 400 San Ramon, CA 94583-2176");
+        assert_eq!(a.get("house_number"), Some("2633"));
+        assert_eq!(a.get("unit"), Some("Ste. 400"));
+        assert_eq!(a.get("state"), Some("CA"));
+        assert_eq!(a.get("postcode"), Some("94583-2176"));
+        let a = p.parse("16-17 spring lane, wellingborough nn8 1ey, gb");
+        assert_eq!(a.get("postcode"), Some("nn8 1ey"));
+        assert_eq!(a.get("country"), Some("gb"));
+        assert_eq!(a.get("city"), Some("wellingborough"));
+    }
+
+    #[test]
+    fn chinese_admin_codes() {
+        let Some(p) = parser() else { return };
+        let a = p.parse("浙江省温州市鹿城区人民路123号5楼");
+        assert_eq!(a.get("state"), Some("浙江省"));
+        assert_eq!(a.get("city"), Some("温州市"));
+        assert_eq!(a.get("city_district"), Some("鹿城区"));
+        assert_eq!(a.get("road"), Some("人民路"));
+        assert_eq!(a.get("house_number"), Some("123号"));
+        assert_eq!(a.get("level"), Some("5楼"));
+        assert_eq!(a.adcode(), Some("330302"));
+        // a renamed division still resolves, to its successor's code
+        let a = p.parse("杭州市下城区东新路533号");
+        assert_eq!(a.get("city_district"), Some("下城区"));
+        assert_eq!(a.adcode(), Some("330105"));
+    }
+
+    /// Every component is a substring of the input, on real unlabelled addresses and on every
+    /// prefix of some awkward strings (this also guards against non-terminating loops).
+    #[test]
+    fn components_are_substrings_of_the_input() {
+        let Some(p) = parser() else { return };
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/address");
+        let text =
+            std::fs::read_to_string(dir.join("cpca_addr_unlabelled.csv")).unwrap_or_default();
+        let mut inputs: Vec<String> = text
+            .lines()
+            .skip(1)
+            .take(2000)
+            .map(|l| l.split(',').next().unwrap_or("").to_string())
+            .collect();
+        for s in [
+            "合肥市长丰县蒙城北路与双墩路交叉口A、B两座楼之间通道往东50米02号电梯直达5层",
+            "Cra 18 #63-64, Bogotá - Colombia",
+            "P.O. Box 12, - , ,, 5º 3ª s/n",
+            "臺中市 北屯區 同榮路318巷 25號 之1",
+        ] {
+            let cs: Vec<char> = s.chars().collect();
+            for k in 0..=cs.len() {
+                inputs.push(cs[..k].iter().collect());
+            }
+        }
+        for inp in &inputs {
+            let parsed = p.parse(inp);
+            for (l, v) in &parsed.components {
+                assert!(inp.contains(v.as_str()), "{l}={v:?} not in {inp:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn recognizer_reports_code_point_spans() {
+        use outpost_core::{Doc, Document, Label, Recognizer};
+        let Some(p) = parser() else { return };
+        let d = AddressDetector::new(p);
+        let doc = Doc::new(Document::new(
+            "t",
+            "🚓 据报道，服务站位于福州市鼓楼区五四路123号。 Also at 107 East Broadway.",
+        ));
+        let spans = d.recognize(&doc);
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[0].text, "福州市鼓楼区五四路123号");
+        assert_eq!(spans[0].label, Label::Address);
+        assert_eq!(spans[0].start, 11);
+        assert_eq!(spans[1].text, "107 East Broadway");
+        assert!(spans
+            .iter()
+            .all(|s| s.score >= 0.5 && s.canonical.is_none()));
+    }
+
+    #[test]
+    fn detector_finds_addresses_in_prose() {
+        let Some(p) = parser() else { return };
+        let d = AddressDetector::new(p);
+        let t = "La estación está en calle Von Schroeders 1234, Viña del Mar, según el diario.";
+        let f = d.find(t);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            &t[f[0].start..f[0].end],
+            "calle Von Schroeders 1234, Viña del Mar"
+        );
+        let t = "据报道，该服务站位于福州市鼓楼区五四路123号的一栋大楼内。";
+        let f = d.find(t);
+        assert_eq!(f.len(), 1);
+        assert_eq!(&t[f[0].start..f[0].end], "福州市鼓楼区五四路123号");
+        assert!(d.find("Nothing to see here, just 3 apples.").is_empty());
+        assert!(d
+            .find("The meeting took place on 5 May at the office.")
+            .is_empty());
+        assert!(d.find("福州市公安局在长乐区设立了服务站。").is_empty());
+        let t = "El local está en la Cra 18 #63-64 de Bogotá.";
+        let f = d.find(t);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].parse.get("road"), Some("Cra 18"));
+        assert_eq!(f[0].parse.get("city"), Some("Bogotá"));
+        let t = "Stations sit at Units 1 and 2 at 220 Royal Crest Court in Markham.";
+        let f = d.find(t);
+        assert!(f
+            .iter()
+            .any(|x| &t[x.start..x.end] == "220 Royal Crest Court"));
+    }
+}

@@ -1,0 +1,144 @@
+//! `outpost address parse|eval|detect`: the address parser and detector.
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use outpost_address::{eval, AddressDetector, AddressParser};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+/// Address parsing and detection.
+#[derive(Debug, Args)]
+pub struct AddressArgs {
+    #[command(subcommand)]
+    command: AddressCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum AddressCommand {
+    /// Parse addresses given as arguments (or one per line on stdin); prints one JSON object per
+    /// address.
+    Parse {
+        /// Addresses; read stdin when none.
+        addresses: Vec<String>,
+    },
+    /// Score the parser on a labelled JSONL suite (shared/data/address/*.jsonl).
+    Eval {
+        /// The suite.
+        file: PathBuf,
+        /// Print one JSON object only.
+        #[arg(long)]
+        json: bool,
+        /// Print the failing cases (input, expected, got) to stderr.
+        #[arg(long)]
+        show_failures: bool,
+    },
+    /// Find addresses in text (arguments or stdin lines); prints one JSON object per found address.
+    Detect {
+        /// Texts; read stdin when none.
+        texts: Vec<String>,
+    },
+    /// Score the detector on pyap.jsonl-style running-text cases.
+    EvalDetect {
+        /// The suite (pyap.jsonl).
+        file: PathBuf,
+        /// Print one JSON object only.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn inputs(args: Vec<String>) -> anyhow::Result<Vec<String>> {
+    if !args.is_empty() {
+        return Ok(args);
+    }
+    let mut out = Vec::new();
+    for line in std::io::stdin().lock().lines() {
+        out.push(line.context("reading stdin")?);
+    }
+    Ok(out)
+}
+
+/// Runs the subcommand.
+pub fn run(args: AddressArgs) -> anyhow::Result<()> {
+    let parser = AddressParser::load().context("loading the address tables")?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.command {
+        AddressCommand::Parse { addresses } => {
+            for a in inputs(addresses)? {
+                let p = parser.parse(&a);
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"input": a, "components": p.components, "admin": p.admin, "country_code": p.country_code})
+                )?;
+            }
+        }
+        AddressCommand::Eval {
+            file,
+            json,
+            show_failures,
+        } => {
+            let (cases, skipped) = eval::load_cases(&file)?;
+            let report = eval::evaluate(&parser, &cases, skipped);
+            if show_failures {
+                for c in &cases {
+                    let p = parser.parse(&c.input);
+                    if !eval::case_ok(c, &p) {
+                        eprintln!(
+                            "{}\t{}\texp={:?}\tgot={:?}",
+                            c.country.as_deref().unwrap_or("??"),
+                            c.input,
+                            c.expected,
+                            p.components
+                        );
+                    }
+                }
+            }
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{}: {} cases, full parse failure {:.2}%, {:.0} addresses/s",
+                    file.display(),
+                    report.cases,
+                    report.full_parse_failure,
+                    report.addresses_per_second
+                )?;
+                for (cc, s) in &report.per_country {
+                    writeln!(out, "  {cc}\t{}\t{:.1}%", s.cases, s.failure)?;
+                }
+                for (l, s) in &report.per_label {
+                    writeln!(
+                        out,
+                        "  {l:<16} P {:.3} R {:.3} F1 {:.3} acc {:.3} (n={})",
+                        s.precision, s.recall, s.f1, s.accuracy, s.support
+                    )?;
+                }
+            }
+        }
+        AddressCommand::Detect { texts } => {
+            let det = AddressDetector::new(parser);
+            for t in inputs(texts)? {
+                for f in det.find(&t) {
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({"text": &t[f.start..f.end], "start": f.start, "end": f.end, "score": f.score, "components": f.parse.components})
+                    )?;
+                }
+            }
+        }
+        AddressCommand::EvalDetect { file, json } => {
+            let det = AddressDetector::new(parser);
+            let report = outpost_address::detect::evaluate_pyap(&det, &file)?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+            } else {
+                writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+            }
+        }
+    }
+    Ok(())
+}
