@@ -23,6 +23,7 @@ pub mod dates;
 pub mod lang;
 pub mod logistic;
 pub mod pipeline;
+pub mod standard;
 
 pub use assemble::{assemble, PlaceInfo, PlaceLookup};
 pub use pipeline::{DocOutput, Pipeline, PipelineBuilder};

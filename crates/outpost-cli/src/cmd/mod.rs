@@ -1,13 +1,13 @@
 //! One module per subcommand, plus the shared set-up they need.
 
+pub mod address;
 pub mod eval;
 pub mod export;
+pub mod langid;
 pub mod matcher;
 pub mod ner;
 pub mod paths;
 pub mod review;
 pub mod run;
-pub mod langid;
-pub mod address;
 pub mod schema;
 pub mod setup;

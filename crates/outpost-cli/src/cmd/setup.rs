@@ -1,10 +1,9 @@
 //! Builds the document pipeline from the shipped models.
 
-use outpost_extract::Pipeline;
+use outpost_extract::{standard, Pipeline};
 use std::path::Path;
 
-/// Builds the pipeline with every shipped component, loading tables from `models`.
-pub fn build_pipeline(_models: &Path) -> anyhow::Result<Pipeline> {
-    let builder = Pipeline::builder().model_version("langid", "whatlang-0.18");
-    Ok(builder.build())
+/// Builds the standard pipeline with every shipped component, loading tables from `models`.
+pub fn build_pipeline(models: &Path) -> anyhow::Result<Pipeline> {
+    Ok(standard::build(models, standard::Options::default())?)
 }

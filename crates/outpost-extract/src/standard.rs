@@ -1,0 +1,142 @@
+//! The standard pipeline: outpost's own detector, matchers, date recognizer, entity tagger and
+//! address detector, loaded from the shipped models.
+
+use crate::dates::DateRecognizer;
+use crate::{Pipeline, PlaceInfo, PlaceLookup};
+use outpost_core::{Doc, Recognizer, Span};
+use outpost_match::Matchers;
+use std::path::Path;
+use std::sync::Arc;
+use thiserror::Error;
+
+/// Errors building the standard pipeline.
+#[derive(Debug, Error)]
+pub enum SetupError {
+    /// The matcher tables could not be loaded.
+    #[error("loading matcher tables from {dir}: {source}")]
+    Match {
+        /// The directory.
+        dir: String,
+        /// The cause.
+        source: outpost_match::MatchError,
+    },
+    /// The language detector could not be built.
+    #[error("loading the language detector: {0}")]
+    Lang(String),
+    /// The entity tagger models could not be loaded.
+    #[error("loading entity tagger models from {dir}: {reason}")]
+    Ner {
+        /// The directory.
+        dir: String,
+        /// The cause.
+        reason: String,
+    },
+}
+
+/// Which optional components to include.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Run the entity tagger (people, organisations) on relevant articles.
+    pub ner: bool,
+    /// Run the address detector on relevant articles (needs the shared gazetteer data).
+    pub addresses: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            ner: true,
+            addresses: true,
+        }
+    }
+}
+
+struct MatchPlaces(Arc<Matchers>);
+
+impl PlaceLookup for MatchPlaces {
+    fn place(&self, id: &str) -> Option<PlaceInfo> {
+        self.0.places().place_info(id).map(|p| PlaceInfo {
+            name_en: p.name_en,
+            country: p.country,
+            geonames_id: Some(u64::from(p.geonames_id)),
+            lat: Some(f64::from(p.lat)),
+            lon: Some(f64::from(p.lon)),
+        })
+    }
+}
+
+struct SharedMatchers(Arc<Matchers>);
+
+impl Recognizer for SharedMatchers {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+    fn recognize(&self, doc: &Doc) -> Vec<Span> {
+        self.0.recognize(doc)
+    }
+}
+
+/// Runs an inner recognizer only on documents that already have a station term scoring ≥ 0.5
+/// (the expensive taggers skip the vast majority of an archive that cannot report a station).
+struct OnlyRelevant<R>(R);
+
+impl<R: Recognizer> Recognizer for OnlyRelevant<R> {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+    fn recognize(&self, doc: &Doc) -> Vec<Span> {
+        let relevant = doc
+            .spans_with(outpost_core::Label::StationTerm)
+            .any(|s| s.score >= 0.5);
+        if relevant {
+            self.0.recognize(doc)
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Builds the standard pipeline from `models` (the directory holding `match/`, `ner/` and the
+/// language tables). Errors name the component and directory that failed.
+pub fn build(models: &Path, opts: Options) -> Result<Pipeline, SetupError> {
+    let match_dir = models.join("match");
+    let matchers = Arc::new(
+        Matchers::load(&match_dir).map_err(|source| SetupError::Match {
+            dir: match_dir.display().to_string(),
+            source,
+        })?,
+    );
+    let detector = outpost_lang::Detector::new().map_err(|e| SetupError::Lang(e.to_string()))?;
+    let mut b = Pipeline::builder()
+        .detector(move |text: &str| {
+            let mut end = text.len().min(8192);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let d = detector.detect(&text[..end]);
+            (d.lang.map(|l| l.code().to_string()), d.confidence)
+        })
+        .recognizer(SharedMatchers(matchers.clone()))
+        .recognizer(DateRecognizer::new())
+        .places(MatchPlaces(matchers))
+        .model_version("langid", "outpost-lang n-gram (models/langid-ngrams.bin)")
+        .model_version("match", "models/match");
+    if opts.ner {
+        let dir = models.join("ner");
+        let ner = outpost_ner::NerRecognizer::load_dir(&dir).map_err(|e| SetupError::Ner {
+            dir: dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        b = b
+            .recognizer(OnlyRelevant(ner))
+            .model_version("ner", "models/ner/{zh,es,en}.bin");
+    }
+    if opts.addresses {
+        if let Ok(parser) = outpost_address::AddressParser::load() {
+            b = b
+                .recognizer(OnlyRelevant(outpost_address::AddressDetector::new(parser)))
+                .model_version("address", "rules + ../shared/data gazetteer");
+        }
+    }
+    Ok(b.build())
+}
