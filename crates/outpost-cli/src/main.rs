@@ -21,6 +21,9 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Score candidate records against gold station records.
     Eval(cmd::eval::EvalArgs),
+    /// Train learned components (the record scorer).
+    #[command(subcommand)]
+    Train(cmd::train::TrainCmd),
     /// Print the JSON Schema of the station record.
     Schema,
     /// Build a self-contained HTML page to review candidate records.
@@ -44,6 +47,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Run(a) => cmd::run::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::Train(c) => cmd::train::run(c),
         Command::Schema => cmd::schema::run(),
         Command::Review(args) => cmd::review::run(args),
         Command::Export(args) => cmd::export::run(args),

@@ -211,7 +211,9 @@ pub struct StationEval {
     pub threshold: f64,
 }
 
-fn same_key(p: &StationRecord, g: &GoldRecord) -> bool {
+/// True when a predicted record and a gold record share country and normalised city (the matching
+/// rule of [`evaluate`]).
+pub fn same_key(p: &StationRecord, g: &GoldRecord) -> bool {
     if !p.country.eq_ignore_ascii_case(&g.country) {
         return false;
     }

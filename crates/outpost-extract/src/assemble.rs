@@ -45,19 +45,48 @@ struct Proposal {
     first: usize,
     sentences: BTreeSet<usize>,
     near_station: bool,
+    same_sentence: bool,
+    mentions: usize,
     score: f32,
 }
+
+/// Names of the features [`assemble`] computes for each record, in order (the record scorer's
+/// inputs).
+pub const FEATURES: &[&str] = &[
+    "near_station_term",
+    "same_sentence_station_term",
+    "place_score",
+    "log_mentions",
+    "is_city",
+    "log_station_terms",
+    "relevance",
+    "first_mention_position",
+    "log_places_in_sentence",
+    "bureau_in_sentence",
+    "lang_zh",
+    "lang_es",
+];
 
 /// Assembles records for `doc` from its spans. Returns the article relevance in [0, 1] and the
 /// records, ordered by first mention.
 pub fn assemble(doc: &Doc, places: &dyn PlaceLookup) -> (f32, Vec<StationRecord>) {
+    let (r, recs, _) = assemble_with_features(doc, places);
+    (r, recs)
+}
+
+/// As [`assemble`], plus one feature row per record (see [`FEATURES`]); the records' confidence is
+/// the rule-based one, for a learned scorer to replace.
+pub fn assemble_with_features(
+    doc: &Doc,
+    places: &dyn PlaceLookup,
+) -> (f32, Vec<StationRecord>, Vec<Vec<f64>>) {
     let station: Vec<&Span> = doc
         .spans_with(Label::StationTerm)
         .filter(|s| s.score >= RELEVANT)
         .collect();
     let relevance = station.iter().map(|s| s.score).fold(0.0f32, f32::max);
     if station.is_empty() {
-        return (relevance, Vec::new());
+        return (relevance, Vec::new(), Vec::new());
     }
     let station_sents: BTreeSet<usize> = station
         .iter()
@@ -76,6 +105,8 @@ pub fn assemble(doc: &Doc, places: &dyn PlaceLookup) -> (f32, Vec<StationRecord>
             .and_modify(|q| {
                 q.sentences.extend(p.sentences.iter().copied());
                 q.near_station |= p.near_station;
+                q.same_sentence |= p.same_sentence;
+                q.mentions += p.mentions;
                 q.score = q.score.max(p.score);
                 q.first = q.first.min(p.first);
             })
@@ -84,6 +115,7 @@ pub fn assemble(doc: &Doc, places: &dyn PlaceLookup) -> (f32, Vec<StationRecord>
     for span in doc.spans.iter().filter(|s| s.score >= 0.5) {
         let sent = doc.sentence_of_char(span.start);
         let near_station = sent.map(near).unwrap_or(false);
+        let same_sentence = sent.map(|k| station_sents.contains(&k)).unwrap_or(false);
         let (country, city) = match span.label {
             Label::City => {
                 let Some(info) = span.canonical.as_deref().and_then(|id| places.place(id)) else {
@@ -112,6 +144,8 @@ pub fn assemble(doc: &Doc, places: &dyn PlaceLookup) -> (f32, Vec<StationRecord>
                 first: span.start,
                 sentences: sent.into_iter().collect(),
                 near_station,
+                same_sentence,
+                mentions: 1,
                 score: span.score,
             },
         );
@@ -128,9 +162,39 @@ pub fn assemble(doc: &Doc, places: &dyn PlaceLookup) -> (f32, Vec<StationRecord>
     kept.sort_by_key(|p| p.first);
 
     let sentence_ranges = doc.sentence_chars();
+    let n_chars = doc.char_len().max(1) as f64;
+    let place_sents: Vec<usize> = doc
+        .spans
+        .iter()
+        .filter(|s| matches!(s.label, Label::City | Label::Country) && s.score >= 0.5)
+        .filter_map(|s| doc.sentence_of_char(s.start))
+        .collect();
+    let bureau_sents: BTreeSet<usize> = doc
+        .spans_with(Label::Bureau)
+        .filter(|s| s.score >= 0.5)
+        .filter_map(|s| doc.sentence_of_char(s.start))
+        .collect();
+    let lang = doc.lang.clone().unwrap_or_default();
+    let mut features = Vec::new();
     let records = kept
         .into_iter()
         .map(|p| {
+            let first_sent = p.sentences.iter().next().copied().unwrap_or(0);
+            let places_in_sentence = place_sents.iter().filter(|&&k| k == first_sent).count();
+            features.push(vec![
+                f64::from(u8::from(p.near_station)),
+                f64::from(u8::from(p.same_sentence)),
+                f64::from(p.score),
+                (1.0 + p.mentions as f64).ln(),
+                f64::from(u8::from(p.city.is_some())),
+                (1.0 + station.len() as f64).ln(),
+                f64::from(relevance),
+                p.first as f64 / n_chars,
+                (1.0 + places_in_sentence as f64).ln(),
+                f64::from(u8::from(p.sentences.iter().any(|k| bureau_sents.contains(k)))),
+                f64::from(u8::from(lang == "zh")),
+                f64::from(u8::from(lang == "es")),
+            ]);
             let sents: Vec<usize> = {
                 let mut v: Vec<usize> = p.sentences.iter().copied().filter(|&k| near(k)).collect();
                 if v.is_empty() {
@@ -203,7 +267,7 @@ pub fn assemble(doc: &Doc, places: &dyn PlaceLookup) -> (f32, Vec<StationRecord>
             }
         })
         .collect();
-    (relevance, records)
+    (relevance, records, features)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The [`Pipeline`]: language detection, recognizers in order, record assembly.
 
-use crate::assemble::{assemble, PlaceInfo, PlaceLookup};
+use crate::assemble::{assemble_with_features, PlaceInfo, PlaceLookup};
+use crate::logistic::Logistic;
 use outpost_core::{ArticleSummary, Doc, Document, Recognizer, Span, StationRecord};
 use std::collections::BTreeMap;
 
@@ -15,6 +16,8 @@ pub struct DocOutput {
     pub records: Vec<StationRecord>,
     /// All spans the recognizers produced, in component order.
     pub spans: Vec<Span>,
+    /// One feature row per record (see [`crate::assemble::FEATURES`]), for training the scorer.
+    pub features: Vec<Vec<f64>>,
 }
 
 /// A language detector: text in, ISO 639-1 code (or `None`) and confidence out.
@@ -33,9 +36,16 @@ pub struct PipelineBuilder {
     places: Box<dyn PlaceLookup>,
     versions: BTreeMap<String, String>,
     detector: Box<LanguageFn>,
+    scorer: Option<Logistic>,
 }
 
 impl PipelineBuilder {
+    /// Sets the learned record scorer (its probability becomes each record's confidence).
+    pub fn scorer(mut self, model: Logistic) -> Self {
+        self.scorer = Some(model);
+        self
+    }
+
     /// Appends a recognizer; recognizers run in the order added and each sees earlier spans.
     pub fn recognizer(mut self, r: impl Recognizer + 'static) -> Self {
         self.recognizers.push(Box::new(r));
@@ -76,6 +86,7 @@ impl PipelineBuilder {
             places: self.places,
             versions: self.versions,
             detector: self.detector,
+            scorer: self.scorer,
         }
     }
 }
@@ -86,6 +97,7 @@ pub struct Pipeline {
     places: Box<dyn PlaceLookup>,
     versions: BTreeMap<String, String>,
     detector: Box<LanguageFn>,
+    scorer: Option<Logistic>,
 }
 
 impl Pipeline {
@@ -96,6 +108,7 @@ impl Pipeline {
             places: Box::new(NoPlaces),
             versions: BTreeMap::new(),
             detector: Box::new(crate::lang::detect),
+            scorer: None,
         }
     }
 
@@ -132,7 +145,13 @@ impl Pipeline {
             let spans = r.recognize(&doc);
             doc.add_spans(spans);
         }
-        let (relevance, records) = assemble(&doc, self.places.as_ref());
+        let (relevance, mut records, features) =
+            assemble_with_features(&doc, self.places.as_ref());
+        if let Some(m) = &self.scorer {
+            for (r, f) in records.iter_mut().zip(&features) {
+                r.confidence = m.predict(f) as f32;
+            }
+        }
         let summary = ArticleSummary {
             id: doc.id().to_string(),
             lang: doc.lang.clone(),
@@ -147,6 +166,7 @@ impl Pipeline {
             summary,
             records,
             spans,
+            features,
         }
     }
 }

@@ -23,6 +23,9 @@ pub enum SetupError {
     /// The language detector could not be built.
     #[error("loading the language detector: {0}")]
     Lang(String),
+    /// The record scorer could not be loaded.
+    #[error("loading the record scorer: {0}")]
+    Scorer(String),
     /// The entity tagger models could not be loaded.
     #[error("loading entity tagger models from {dir}: {reason}")]
     Ner {
@@ -36,6 +39,8 @@ pub enum SetupError {
 /// Which optional components to include.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
+    /// Use `models/scorer.json` when present (off when training it).
+    pub scorer: bool,
     /// Run the entity tagger (people, organisations) on relevant articles.
     pub ner: bool,
     /// Run the address detector on relevant articles (needs the shared gazetteer data).
@@ -45,6 +50,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
+            scorer: true,
             ner: true,
             addresses: true,
         }
@@ -137,6 +143,20 @@ pub fn build(models: &Path, opts: Options) -> Result<Pipeline, SetupError> {
                 .recognizer(OnlyRelevant(outpost_address::AddressDetector::new(parser)))
                 .model_version("address", "rules + ../shared/data gazetteer");
         }
+    }
+    let scorer_path = models.join("scorer.json");
+    if let Some(text) = opts
+        .scorer
+        .then(|| std::fs::read_to_string(&scorer_path).ok())
+        .flatten()
+    {
+        let m = crate::logistic::Logistic::load_json(
+            &text,
+            &scorer_path.display().to_string(),
+            crate::assemble::FEATURES,
+        )
+        .map_err(|e| SetupError::Scorer(e.to_string()))?;
+        b = b.scorer(m).model_version("scorer", "models/scorer.json");
     }
     Ok(b.build())
 }

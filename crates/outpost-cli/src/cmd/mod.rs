@@ -11,3 +11,4 @@ pub mod review;
 pub mod run;
 pub mod schema;
 pub mod setup;
+pub mod train;
