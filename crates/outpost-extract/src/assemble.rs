@@ -12,7 +12,9 @@
 //! * The record's station name, bureau and evidence come from the mention's sentence (bureau only
 //!   when it sits in that sentence or in the neighbouring station-term sentence).
 
-use outpost_core::{Bureau, City, Doc, Evidence, Label, Span, StationRecord};
+use outpost_core::{
+    Address, Bureau, City, DateMention, Doc, Evidence, Label, Person, Span, StationRecord,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the assembler needs to know about a place id (a span's canonical id).
@@ -175,6 +177,15 @@ pub fn assemble_with_features(
         .filter_map(|s| doc.sentence_of_char(s.start))
         .collect();
     let lang = doc.lang.clone().unwrap_or_default();
+    // The article's bureau when it names exactly one (by canonical key).
+    let article_bureau = {
+        let bureaus: Vec<&Span> = doc
+            .spans_with(Label::Bureau)
+            .filter(|s| s.score >= 0.5)
+            .collect();
+        let keys: BTreeSet<&str> = bureaus.iter().filter_map(|s| s.canonical.as_deref()).collect();
+        (keys.len() == 1).then(|| bureaus[0])
+    };
     let mut features = Vec::new();
     let records = kept
         .into_iter()
@@ -226,11 +237,56 @@ pub fn assemble_with_features(
                 .spans_with(Label::Bureau)
                 .filter(|s| s.score >= 0.5)
                 .find(|s| in_sents(s))
-                .map(|s| Bureau {
-                    as_written: s.text.clone(),
-                    canonical: s.canonical.clone(),
-                    adcode: None,
+                .map(|s| (s, 0.7f32))
+                .or_else(|| article_bureau.map(|s| (s, 0.4f32)))
+                .map(|(s, c)| {
+                    (
+                        Bureau {
+                            as_written: s.text.clone(),
+                            canonical: s.canonical.clone(),
+                            adcode: None,
+                        },
+                        c,
+                    )
                 });
+            let in_window = |s: &&Span| in_sents(s) && s.score >= 0.5;
+            let people: Vec<Person> = {
+                let mut seen = BTreeSet::new();
+                doc.spans_with(Label::Per)
+                    .filter(in_window)
+                    .filter(|s| seen.insert(s.text.clone()))
+                    .map(|s| Person {
+                        name: s.text.clone(),
+                        role: None,
+                    })
+                    .collect()
+            };
+            let host_org = doc
+                .spans_with(Label::Org)
+                .filter(in_window)
+                .find(|s| !looks_like_authority(&s.text))
+                .map(|s| s.text.clone());
+            let address = doc
+                .spans_with(Label::Address)
+                .filter(in_window)
+                .max_by(|a, b| a.score.total_cmp(&b.score))
+                .map(|s| Address {
+                    raw: s.text.clone(),
+                    components: Default::default(),
+                });
+            let dates: Vec<DateMention> = doc
+                .spans_with(Label::Date)
+                .filter(in_window)
+                .filter_map(|s| {
+                    Some(DateMention {
+                        kind: "event".to_string(),
+                        value: s.canonical.clone()?,
+                        as_written: s.text.clone(),
+                    })
+                })
+                .collect();
+            let status = status_words(&evidence);
+            let count = count_near(&evidence, p.city.as_ref().map(|(w, _)| w.as_str()));
             let confidence = if p.near_station { 0.75 } else { 0.35 } * p.score.max(0.5);
             let mut field_confidence = BTreeMap::new();
             field_confidence.insert("country".to_string(), p.score);
@@ -244,9 +300,10 @@ pub fn assemble_with_features(
                     lon: info.lon,
                 }
             });
-            if bureau.is_some() {
-                field_confidence.insert("bureau".to_string(), 0.6);
-            }
+            let bureau = bureau.map(|(b, c)| {
+                field_confidence.insert("bureau".to_string(), c);
+                b
+            });
             StationRecord {
                 article_id: doc.id().to_string(),
                 url: doc.document.url.clone(),
@@ -255,12 +312,12 @@ pub fn assemble_with_features(
                 bureau,
                 country: p.country,
                 city,
-                address: None,
-                host_org: None,
-                people: Vec::new(),
-                dates: Vec::new(),
-                status: Vec::new(),
-                count: 1,
+                address,
+                host_org,
+                people,
+                dates,
+                status,
+                count,
                 evidence,
                 confidence,
                 field_confidence,
@@ -268,6 +325,72 @@ pub fn assemble_with_features(
         })
         .collect();
     (relevance, records, features)
+}
+
+/// True for organisation names that are authorities rather than hosts (police, ministries,
+/// embassies, governments, courts, NGOs reporting on the stations).
+fn looks_like_authority(name: &str) -> bool {
+    let n = name.to_lowercase();
+    [
+        "police", "polic", "ministr", "embass", "embajada", "government", "gobierno", "fbi",
+        "department", "departamento", "court", "tribunal", "safeguard", "公安", "警", "使馆",
+        "外交部", "政府", "bureau", "consulado", "consulate", "领事", "領事",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
+
+/// Status words found in the evidence sentences (closed, investigated, denied, arrested).
+fn status_words(evidence: &[Evidence]) -> Vec<String> {
+    let text = evidence
+        .iter()
+        .map(|e| e.text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let table: &[(&str, &[&str])] = &[
+        ("ordered closed", &["ordered to close", "ordered to shut", "ordered the closure", "ordenó el cierre", "要求关闭", "要求關閉", "责令关闭"]),
+        ("closed", &["closed", "ceased", "cerrad", "cierre", "关闭", "關閉", "停止运作", "停止運作"]),
+        ("under investigation", &["investigat", "investigación", "investiga", "调查", "調查", "probe"]),
+        ("denied", &["denied", "deny", "denies", "negó", "niega", "desmint", "否认", "否認", "不存在"]),
+        ("operators arrested", &["arrested", "detenid", "逮捕", "charged", "起诉", "起訴"]),
+        ("raided", &["raided", "searched", "搜查", "allanad"]),
+    ];
+    table
+        .iter()
+        .filter(|(_, words)| words.iter().any(|w| text.contains(w)))
+        .map(|(s, _)| s.to_string())
+        .collect()
+}
+
+/// A count of stations stated next to the city ("three in Madrid", "tres en Madrid",
+/// "3个在多伦多"); 1 when none is stated.
+fn count_near(evidence: &[Evidence], city: Option<&str>) -> u32 {
+    let Some(city) = city else { return 1 };
+    let words: &[(&str, u32)] = &[
+        ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("dos", 2), ("tres", 3),
+        ("cuatro", 4), ("cinco", 5), ("两", 2), ("兩", 2), ("二", 2), ("三", 3), ("四", 4), ("五", 5),
+        ("2", 2), ("3", 3), ("4", 4), ("5", 5),
+    ];
+    for e in evidence {
+        let t = e.text.to_lowercase();
+        let c = city.to_lowercase();
+        let Some(pos) = t.find(&c) else { continue };
+        let before = &t[..pos];
+        let tail: String = before.chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
+        for (w, n) in words {
+            let latin = w.is_ascii();
+            let hit = if latin {
+                tail.trim_end().ends_with(&format!("{w} in"))
+                    || tail.trim_end().ends_with(&format!("{w} en"))
+            } else {
+                tail.contains(&format!("{w}个在")) || tail.contains(&format!("{w}個在")) || tail.ends_with(&format!("{w}个")) || tail.ends_with(&format!("{w}個"))
+            };
+            if hit {
+                return *n;
+            }
+        }
+    }
+    1
 }
 
 #[cfg(test)]
