@@ -183,7 +183,10 @@ pub fn assemble_with_features(
             .spans_with(Label::Bureau)
             .filter(|s| s.score >= 0.5)
             .collect();
-        let keys: BTreeSet<&str> = bureaus.iter().filter_map(|s| s.canonical.as_deref()).collect();
+        let keys: BTreeSet<&str> = bureaus
+            .iter()
+            .filter_map(|s| s.canonical.as_deref())
+            .collect();
         (keys.len() == 1).then(|| bureaus[0])
     };
     let mut features = Vec::new();
@@ -202,7 +205,9 @@ pub fn assemble_with_features(
                 f64::from(relevance),
                 p.first as f64 / n_chars,
                 (1.0 + places_in_sentence as f64).ln(),
-                f64::from(u8::from(p.sentences.iter().any(|k| bureau_sents.contains(k)))),
+                f64::from(u8::from(
+                    p.sentences.iter().any(|k| bureau_sents.contains(k)),
+                )),
                 f64::from(u8::from(lang == "zh")),
                 f64::from(u8::from(lang == "es")),
             ]);
@@ -332,9 +337,29 @@ pub fn assemble_with_features(
 fn looks_like_authority(name: &str) -> bool {
     let n = name.to_lowercase();
     [
-        "police", "polic", "ministr", "embass", "embajada", "government", "gobierno", "fbi",
-        "department", "departamento", "court", "tribunal", "safeguard", "公安", "警", "使馆",
-        "外交部", "政府", "bureau", "consulado", "consulate", "领事", "領事",
+        "police",
+        "polic",
+        "ministr",
+        "embass",
+        "embajada",
+        "government",
+        "gobierno",
+        "fbi",
+        "department",
+        "departamento",
+        "court",
+        "tribunal",
+        "safeguard",
+        "公安",
+        "警",
+        "使馆",
+        "外交部",
+        "政府",
+        "bureau",
+        "consulado",
+        "consulate",
+        "领事",
+        "領事",
     ]
     .iter()
     .any(|w| n.contains(w))
@@ -348,11 +373,60 @@ fn status_words(evidence: &[Evidence]) -> Vec<String> {
         .collect::<Vec<_>>()
         .join(" ");
     let table: &[(&str, &[&str])] = &[
-        ("ordered closed", &["ordered to close", "ordered to shut", "ordered the closure", "ordenó el cierre", "要求关闭", "要求關閉", "责令关闭"]),
-        ("closed", &["closed", "ceased", "cerrad", "cierre", "关闭", "關閉", "停止运作", "停止運作"]),
-        ("under investigation", &["investigat", "investigación", "investiga", "调查", "調查", "probe"]),
-        ("denied", &["denied", "deny", "denies", "negó", "niega", "desmint", "否认", "否認", "不存在"]),
-        ("operators arrested", &["arrested", "detenid", "逮捕", "charged", "起诉", "起訴"]),
+        (
+            "ordered closed",
+            &[
+                "ordered to close",
+                "ordered to shut",
+                "ordered the closure",
+                "ordenó el cierre",
+                "要求关闭",
+                "要求關閉",
+                "责令关闭",
+            ],
+        ),
+        (
+            "closed",
+            &[
+                "closed",
+                "ceased",
+                "cerrad",
+                "cierre",
+                "关闭",
+                "關閉",
+                "停止运作",
+                "停止運作",
+            ],
+        ),
+        (
+            "under investigation",
+            &[
+                "investigat",
+                "investigación",
+                "investiga",
+                "调查",
+                "調查",
+                "probe",
+            ],
+        ),
+        (
+            "denied",
+            &[
+                "denied",
+                "deny",
+                "denies",
+                "negó",
+                "niega",
+                "desmint",
+                "否认",
+                "否認",
+                "不存在",
+            ],
+        ),
+        (
+            "operators arrested",
+            &["arrested", "detenid", "逮捕", "charged", "起诉", "起訴"],
+        ),
         ("raided", &["raided", "searched", "搜查", "allanad"]),
     ];
     table
@@ -367,23 +441,48 @@ fn status_words(evidence: &[Evidence]) -> Vec<String> {
 fn count_near(evidence: &[Evidence], city: Option<&str>) -> u32 {
     let Some(city) = city else { return 1 };
     let words: &[(&str, u32)] = &[
-        ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("dos", 2), ("tres", 3),
-        ("cuatro", 4), ("cinco", 5), ("两", 2), ("兩", 2), ("二", 2), ("三", 3), ("四", 4), ("五", 5),
-        ("2", 2), ("3", 3), ("4", 4), ("5", 5),
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("dos", 2),
+        ("tres", 3),
+        ("cuatro", 4),
+        ("cinco", 5),
+        ("两", 2),
+        ("兩", 2),
+        ("二", 2),
+        ("三", 3),
+        ("四", 4),
+        ("五", 5),
+        ("2", 2),
+        ("3", 3),
+        ("4", 4),
+        ("5", 5),
     ];
     for e in evidence {
         let t = e.text.to_lowercase();
         let c = city.to_lowercase();
         let Some(pos) = t.find(&c) else { continue };
         let before = &t[..pos];
-        let tail: String = before.chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = before
+            .chars()
+            .rev()
+            .take(14)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         for (w, n) in words {
             let latin = w.is_ascii();
             let hit = if latin {
                 tail.trim_end().ends_with(&format!("{w} in"))
                     || tail.trim_end().ends_with(&format!("{w} en"))
             } else {
-                tail.contains(&format!("{w}个在")) || tail.contains(&format!("{w}個在")) || tail.ends_with(&format!("{w}个")) || tail.ends_with(&format!("{w}個"))
+                tail.contains(&format!("{w}个在"))
+                    || tail.contains(&format!("{w}個在"))
+                    || tail.ends_with(&format!("{w}个"))
+                    || tail.ends_with(&format!("{w}個"))
             };
             if hit {
                 return *n;

@@ -192,3 +192,23 @@ mod tests {
         assert!(Logistic::load_json(&json, "m.json", &["a"]).is_err());
     }
 }
+
+#[cfg(test)]
+mod shipped {
+    use super::*;
+
+    #[test]
+    fn shipped_scorer_matches_this_build() {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/scorer.json");
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            eprintln!("notice: {} missing; test skipped", p.display());
+            return;
+        };
+        let m = Logistic::load_json(&text, "scorer.json", crate::assemble::FEATURES)
+            .expect("shipped scorer loads with this build's features");
+        // A place in a station-term sentence must outscore one far from any station term.
+        let near = [1.0, 1.0, 0.9, 0.7, 1.0, 1.1, 0.95, 0.2, 0.7, 1.0, 0.0, 0.0];
+        let far = [0.0, 0.0, 0.6, 0.7, 1.0, 1.1, 0.95, 0.8, 0.7, 0.0, 0.0, 0.0];
+        assert!(m.predict(&near) > m.predict(&far));
+    }
+}

@@ -145,8 +145,7 @@ impl Pipeline {
             let spans = r.recognize(&doc);
             doc.add_spans(spans);
         }
-        let (relevance, mut records, features) =
-            assemble_with_features(&doc, self.places.as_ref());
+        let (relevance, mut records, features) = assemble_with_features(&doc, self.places.as_ref());
         if let Some(m) = &self.scorer {
             for (r, f) in records.iter_mut().zip(&features) {
                 r.confidence = m.predict(f) as f32;

@@ -68,7 +68,11 @@ pub fn run(cmd: TrainCmd) -> anyhow::Result<()> {
         let out = pipeline.process(doc);
         let mut used = vec![false; g.records.len()];
         let mut order: Vec<usize> = (0..out.records.len()).collect();
-        order.sort_by(|&x, &y| out.records[y].confidence.total_cmp(&out.records[x].confidence));
+        order.sort_by(|&x, &y| {
+            out.records[y]
+                .confidence
+                .total_cmp(&out.records[x].confidence)
+        });
         let mut labels = vec![false; out.records.len()];
         for i in order {
             if let Some(k) =
@@ -91,7 +95,8 @@ pub fn run(cmd: TrainCmd) -> anyhow::Result<()> {
     let mut pairs = Vec::new();
     let (mut tp, mut pred) = (0usize, 0usize);
     for f in 0..folds {
-        let train: Vec<&(usize, Vec<f64>, bool)> = rows.iter().filter(|r| r.0 % folds != f).collect();
+        let train: Vec<&(usize, Vec<f64>, bool)> =
+            rows.iter().filter(|r| r.0 % folds != f).collect();
         let x: Vec<Vec<f64>> = train.iter().map(|r| r.1.clone()).collect();
         let y: Vec<bool> = train.iter().map(|r| r.2).collect();
         let m = Logistic::train(FEATURES, &x, &y, opt);
