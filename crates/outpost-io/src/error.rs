@@ -30,12 +30,4 @@ pub enum IoError {
         /// The cause.
         source: serde_json::Error,
     },
-    /// A CSV row could not be written.
-    #[error("cannot write CSV {path}: {source}")]
-    Csv {
-        /// The output path.
-        path: PathBuf,
-        /// The cause.
-        source: csv::Error,
-    },
 }

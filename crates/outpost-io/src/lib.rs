@@ -6,8 +6,8 @@
 //!   trees of `.txt` / `.html` / `.htm` / `.jsonl` files, and standard input. Every input record comes
 //!   out as `Ok(Document)` or as `Err(ErrorEntry)` naming the file and line: nothing is dropped.
 //! * [`html`]: a minimal HTML-to-text conversion (title, body text, scripts and styles removed).
-//! * [`write`]: [`AtomicFile`] (written under a temporary name, renamed when complete), JSON Lines and
-//!   CSV writers.
+//! * [`write`]: [`AtomicFile`] (written under a temporary name, renamed when complete) and JSON
+//!   Lines.
 //! * [`batch`]: an ordered, bounded-memory parallel map over a document stream (rayon), so output is
 //!   byte-identical for any thread count and one panicking document never stops the batch.
 //!

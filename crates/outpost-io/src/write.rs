@@ -1,7 +1,7 @@
-//! Writers: [`AtomicFile`] (complete or absent), JSON Lines, and the CSV form of station records.
+//! Writers: [`AtomicFile`] (complete or absent) and JSON Lines. (The CSV, GeoJSON and Label Studio
+//! forms of records are written by `outpost-review`'s exporters.)
 
 use crate::IoError;
-use outpost_core::StationRecord;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -45,12 +45,12 @@ impl AtomicFile {
     pub fn write_json_line<T: Serialize>(&mut self, value: &T) -> Result<(), IoError> {
         let path = self.path.clone();
         let w = self.writer_mut()?;
-        serde_json::to_writer(&mut *w, value)
-            .map_err(|source| IoError::Serialise { path, source })?;
-        w.write_all(b"\n").map_err(|source| IoError::Write {
-            path: PathBuf::new(),
+        serde_json::to_writer(&mut *w, value).map_err(|source| IoError::Serialise {
+            path: path.clone(),
             source,
-        })
+        })?;
+        w.write_all(b"\n")
+            .map_err(|source| IoError::Write { path, source })
     }
 
     /// Flushes, syncs and renames the file into place.
@@ -117,98 +117,6 @@ pub fn write_json_file<T: Serialize>(path: &Path, value: &T) -> Result<(), IoErr
         source,
     })?;
     f.commit()
-}
-
-/// Column names of the CSV form of a station record, in order.
-pub const RECORD_CSV_COLUMNS: &[&str] = &[
-    "article_id",
-    "url",
-    "language",
-    "station_name",
-    "bureau",
-    "bureau_canonical",
-    "bureau_adcode",
-    "country",
-    "city",
-    "city_en",
-    "geonames_id",
-    "lat",
-    "lon",
-    "address",
-    "host_org",
-    "people",
-    "dates",
-    "status",
-    "count",
-    "confidence",
-    "evidence",
-];
-
-/// Flattens a record into CSV cells matching [`RECORD_CSV_COLUMNS`]. Lists are joined with `; `.
-pub fn record_csv_row(r: &StationRecord) -> Vec<String> {
-    let opt = |o: Option<&str>| o.unwrap_or("").to_string();
-    let num = |o: Option<f64>| o.map(|v| v.to_string()).unwrap_or_default();
-    vec![
-        r.article_id.clone(),
-        opt(r.url.as_deref()),
-        opt(r.language.as_deref()),
-        opt(r.station_name.as_deref()),
-        opt(r.bureau.as_ref().map(|b| b.as_written.as_str())),
-        opt(r.bureau.as_ref().and_then(|b| b.canonical.as_deref())),
-        opt(r.bureau.as_ref().and_then(|b| b.adcode.as_deref())),
-        r.country.clone(),
-        opt(r.city.as_ref().map(|c| c.as_written.as_str())),
-        opt(r.city.as_ref().and_then(|c| c.name_en.as_deref())),
-        r.city
-            .as_ref()
-            .and_then(|c| c.geonames_id)
-            .map(|v| v.to_string())
-            .unwrap_or_default(),
-        num(r.city.as_ref().and_then(|c| c.lat)),
-        num(r.city.as_ref().and_then(|c| c.lon)),
-        opt(r.address.as_ref().map(|a| a.raw.as_str())),
-        opt(r.host_org.as_deref()),
-        r.people
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join("; "),
-        r.dates
-            .iter()
-            .map(|d| format!("{}:{}", d.kind, d.value))
-            .collect::<Vec<_>>()
-            .join("; "),
-        r.status.join("; "),
-        r.count.to_string(),
-        format!("{:.4}", r.confidence),
-        r.evidence
-            .iter()
-            .map(|e| e.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" […] "),
-    ]
-}
-
-/// Writes records as RFC 4180 CSV (header row first) to `path`, atomically.
-pub fn write_records_csv<'a>(
-    path: &Path,
-    records: impl IntoIterator<Item = &'a StationRecord>,
-) -> Result<(), IoError> {
-    let file = AtomicFile::create(path)?;
-    let mut w = csv::Writer::from_writer(file);
-    let csv_err = |source| IoError::Csv {
-        path: path.to_path_buf(),
-        source,
-    };
-    w.write_record(RECORD_CSV_COLUMNS).map_err(csv_err)?;
-    for r in records {
-        w.write_record(record_csv_row(r)).map_err(csv_err)?;
-    }
-    let file = w.into_inner().map_err(|e| IoError::Write {
-        path: path.to_path_buf(),
-        source: e.into_error(),
-    })?;
-    file.commit()
 }
 
 #[cfg(test)]
