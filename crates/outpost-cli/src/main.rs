@@ -21,6 +21,8 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Score candidate records against gold station records.
     Eval(cmd::eval::EvalArgs),
+    /// Merge candidate records from many articles into station entities.
+    Link(cmd::link::LinkArgs),
     /// Train learned components (the record scorer).
     #[command(subcommand)]
     Train(cmd::train::TrainCmd),
@@ -47,6 +49,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Run(a) => cmd::run::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::Link(a) => cmd::link::run(a),
         Command::Train(c) => cmd::train::run(c),
         Command::Schema => cmd::schema::run(),
         Command::Review(args) => cmd::review::run(args),

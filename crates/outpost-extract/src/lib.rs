@@ -21,6 +21,7 @@
 pub mod assemble;
 pub mod dates;
 pub mod lang;
+pub mod link;
 pub mod logistic;
 pub mod pipeline;
 pub mod standard;

@@ -4,6 +4,7 @@ pub mod address;
 pub mod eval;
 pub mod export;
 pub mod langid;
+pub mod link;
 pub mod matcher;
 pub mod ner;
 pub mod paths;
