@@ -270,9 +270,9 @@ pub fn assemble_with_features(
                 .spans_with(Label::Org)
                 .filter(in_window)
                 .filter(|s| {
-                    !doc.spans.iter().any(|p| {
-                        matches!(p.label, Label::Country | Label::City) && p.overlaps(s)
-                    })
+                    !doc.spans
+                        .iter()
+                        .any(|p| matches!(p.label, Label::Country | Label::City) && p.overlaps(s))
                 })
                 .find(|s| !looks_like_authority(&s.text))
                 .map(|s| s.text.clone());

@@ -61,7 +61,7 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         Self {
-            l2: 0.05,
+            l2: 1.0,
             iterations: 3000,
             learning_rate: 0.5,
         }
@@ -183,7 +183,11 @@ mod tests {
             .map(|i| vec![(i % 10) as f64, ((i * 7) % 3) as f64])
             .collect();
         let y: Vec<bool> = x.iter().map(|r| r[0] >= 5.0).collect();
-        let m = Logistic::train(&["a", "b"], &x, &y, TrainOptions::default());
+        let opt = TrainOptions {
+            l2: 0.01,
+            ..TrainOptions::default()
+        };
+        let m = Logistic::train(&["a", "b"], &x, &y, opt);
         assert!(m.predict(&[9.0, 1.0]) > 0.9);
         assert!(m.predict(&[0.0, 1.0]) < 0.1);
         let json = serde_json::to_string(&m).expect("json");
