@@ -441,8 +441,11 @@ fn status_words(evidence: &[Evidence]) -> Vec<String> {
         .collect()
 }
 
-/// A count of stations stated next to the city ("three in Madrid", "tres en Madrid",
-/// "3个在多伦多"); 1 when none is stated.
+/// A count of stations stated before the city in its sentence: "three in Madrid", "three alleged
+/// Chinese police stations in the Toronto area", "tres comisarías en Madrid", "3个在多伦多",
+/// "多伦多有3个"; 1 when none is stated. Only small counts (2–9) in words or digits are read, and
+/// only when the words between the count and the city end in "in"/"en"/"在" (a count of something
+/// else further back does not apply).
 fn count_near(evidence: &[Evidence], city: Option<&str>) -> u32 {
     let Some(city) = city else { return 1 };
     let words: &[(&str, u32)] = &[
@@ -450,47 +453,80 @@ fn count_near(evidence: &[Evidence], city: Option<&str>) -> u32 {
         ("three", 3),
         ("four", 4),
         ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
         ("dos", 2),
         ("tres", 3),
         ("cuatro", 4),
         ("cinco", 5),
-        ("两", 2),
-        ("兩", 2),
-        ("二", 2),
-        ("三", 3),
-        ("四", 4),
-        ("五", 5),
-        ("2", 2),
-        ("3", 3),
-        ("4", 4),
-        ("5", 5),
+        ("seis", 6),
+        ("siete", 7),
+        ("ocho", 8),
+        ("nueve", 9),
     ];
+    let c = city.to_lowercase();
     for e in evidence {
         let t = e.text.to_lowercase();
-        let c = city.to_lowercase();
         let Some(pos) = t.find(&c) else { continue };
+        if c.chars().any(|ch| ch > '\u{2e80}') {
+            // Chinese: "3个在多伦多" / "三个在多伦多" / "多伦多有3个".
+            let before: String = t[..pos]
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let after: String = t[pos + c.len()..].chars().take(4).collect();
+            for (k, ch) in ["两", "兩", "二", "三", "四", "五", "六", "七", "八", "九"]
+                .iter()
+                .enumerate()
+            {
+                let n = if k < 2 { 2 } else { k as u32 };
+                if before.contains(&format!("{ch}个"))
+                    || before.contains(&format!("{ch}個"))
+                    || after.contains(&format!("有{ch}"))
+                {
+                    return n;
+                }
+            }
+            for d in 2..=9u32 {
+                if before.contains(&format!("{d}个"))
+                    || before.contains(&format!("{d}個"))
+                    || after.contains(&format!("有{d}"))
+                {
+                    return d;
+                }
+            }
+            continue;
+        }
         let before = &t[..pos];
-        let tail: String = before
-            .chars()
-            .rev()
-            .take(14)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
+        let toks: Vec<&str> = before
+            .split(|ch: char| !ch.is_alphanumeric())
+            .filter(|w| !w.is_empty())
             .collect();
-        for (w, n) in words {
-            let latin = w.is_ascii();
-            let hit = if latin {
-                tail.trim_end().ends_with(&format!("{w} in"))
-                    || tail.trim_end().ends_with(&format!("{w} en"))
-            } else {
-                tail.contains(&format!("{w}个在"))
-                    || tail.contains(&format!("{w}個在"))
-                    || tail.ends_with(&format!("{w}个"))
-                    || tail.ends_with(&format!("{w}個"))
-            };
-            if hit {
+        let tail: Vec<&str> = toks.iter().rev().take(7).rev().copied().collect();
+        let Some(prep) = tail.iter().rposition(|w| matches!(*w, "in" | "en")) else {
+            continue;
+        };
+        if tail.len() - prep > 2 {
+            continue; // "in" is not right before the city ("in the", "en la" allowed)
+        }
+        for w in tail[..prep].iter().rev() {
+            if matches!(*w, "in" | "en" | "and" | "y") {
+                break;
+            }
+            if let Some((_, n)) = words.iter().find(|(x, _)| x == w) {
                 return *n;
+            }
+            if let Ok(n) = w.parse::<u32>() {
+                if (2..=9).contains(&n) {
+                    return n;
+                }
+                break;
             }
         }
     }
@@ -567,6 +603,55 @@ mod tests {
         assert_eq!(recs[1].country, "ES");
         assert!(recs[1].city.is_none());
         assert!(recs[0].confidence > recs[1].confidence);
+    }
+
+    #[test]
+    fn counts_before_the_city() {
+        let ev = |t: &str| {
+            vec![Evidence {
+                text: t.into(),
+                start: 0,
+                end: 0,
+            }]
+        };
+        assert_eq!(
+            count_near(
+                &ev(
+                    "Police investigate three alleged Chinese police stations in the Toronto area."
+                ),
+                Some("Toronto")
+            ),
+            3
+        );
+        assert_eq!(
+            count_near(
+                &ev("nine in Spain: three in Madrid, two in Valencia"),
+                Some("Valencia")
+            ),
+            2
+        );
+        assert_eq!(
+            count_near(
+                &ev("Hay tres comisarías clandestinas en Madrid."),
+                Some("Madrid")
+            ),
+            3
+        );
+        assert_eq!(
+            count_near(&ev("其中1个在纽约,3个在多伦多。"), Some("多伦多")),
+            3
+        );
+        assert_eq!(
+            count_near(&ev("One of 54 stations opened in Dublin."), Some("Dublin")),
+            1
+        );
+        assert_eq!(
+            count_near(
+                &ev("Three men met in London with officials in Dublin."),
+                Some("Dublin")
+            ),
+            1
+        );
     }
 
     #[test]
