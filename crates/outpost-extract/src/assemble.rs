@@ -38,6 +38,9 @@ pub trait PlaceLookup: Send + Sync {
     fn place(&self, id: &str) -> Option<PlaceInfo>;
 }
 
+/// English names of GeoNames "cities" that name a kind of neighbourhood, not a host city.
+const NOT_CITIES: &[&str] = &["chinatown"];
+
 /// Station-term score at or above which an article counts as relevant.
 pub const RELEVANT: f32 = 0.5;
 
@@ -100,6 +103,15 @@ pub fn assemble_with_features(
             || station_sents.contains(&(k + 1))
     };
 
+    let persons: Vec<&Span> = doc
+        .spans_with(Label::Per)
+        .filter(|s| s.score >= 0.5)
+        .collect();
+    let inside_person = |span: &Span| {
+        persons
+            .iter()
+            .any(|p| p.overlaps(span) && p.len() > span.len())
+    };
     let mut proposals: BTreeMap<(String, String), Proposal> = BTreeMap::new();
     let mut add = |key: (String, String), p: Proposal| {
         proposals
@@ -123,6 +135,12 @@ pub fn assemble_with_features(
                 let Some(info) = span.canonical.as_deref().and_then(|id| places.place(id)) else {
                     continue;
                 };
+                // A neighbourhood type is not a host city, and a place name inside a person's
+                // name ("Carolina Tohá") is not a place.
+                if NOT_CITIES.contains(&info.name_en.to_lowercase().as_str()) || inside_person(span)
+                {
+                    continue;
+                }
                 (info.country.clone(), Some((span.text.clone(), info)))
             }
             Label::Country => match span.canonical.as_deref() {

@@ -61,7 +61,7 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         Self {
-            l2: 1.0,
+            l2: 0.5,
             iterations: 3000,
             learning_rate: 0.5,
         }
