@@ -71,17 +71,6 @@ impl PlaceLookup for MatchPlaces {
     }
 }
 
-struct SharedMatchers(Arc<Matchers>);
-
-impl Recognizer for SharedMatchers {
-    fn name(&self) -> &str {
-        self.0.name()
-    }
-    fn recognize(&self, doc: &Doc) -> Vec<Span> {
-        self.0.recognize(doc)
-    }
-}
-
 /// Runs an inner recognizer only on documents that already have a station term scoring ≥ 0.5
 /// (the expensive taggers skip the vast majority of an archive that cannot report a station).
 struct OnlyRelevant<R>(R);
@@ -122,7 +111,7 @@ pub fn build(models: &Path, opts: Options) -> Result<Pipeline, SetupError> {
             let d = detector.detect(&text[..end]);
             (d.lang.map(|l| l.code().to_string()), d.confidence)
         })
-        .recognizer(SharedMatchers(matchers.clone()))
+        .recognizer(matchers.clone())
         .recognizer(DateRecognizer::new())
         .places(MatchPlaces(matchers))
         .model_version("langid", "outpost-lang n-gram (models/langid-ngrams.bin)")
