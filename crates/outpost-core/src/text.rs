@@ -330,6 +330,19 @@ impl FoldedText {
     }
 }
 
+/// Returns the first `n` code points of `text` (all of it when shorter).
+///
+/// ```
+/// assert_eq!(outpost_core::text::char_prefix("福州市公安局", 2), "福州");
+/// assert_eq!(outpost_core::text::char_prefix("abc", 10), "abc");
+/// ```
+pub fn char_prefix(text: &str, n: usize) -> &str {
+    match text.char_indices().nth(n) {
+        Some((b, _)) => &text[..b],
+        None => text,
+    }
+}
+
 /// Returns the code-point slice `start..end` of `text`, or `None` when the range is invalid.
 pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
     if start > end {
