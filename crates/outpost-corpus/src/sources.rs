@@ -275,4 +275,31 @@ mod tests {
             vec!["中国人民"]
         );
     }
+
+    #[test]
+    fn loads_the_shared_data_when_present() {
+        let data = Sources::data_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+        if !data.join("ner").is_dir() {
+            eprintln!(
+                "notice: {} not found; shared-data test skipped",
+                data.display()
+            );
+            return;
+        }
+        let s = Sources::load(&data).expect("loads");
+        for lang in Lang::ALL {
+            assert!(s.sentences[&lang].len() > 1000, "{lang:?}");
+        }
+        assert!(s.cities.len() > 100);
+        assert!(s
+            .cities
+            .iter()
+            .any(|c| c.name == "Madrid" && c.country_zh == "西班牙"));
+        let names: Vec<&str> = s.bureaus.iter().map(|b| b.name_latin.as_str()).collect();
+        assert!(
+            names.contains(&"Qingtian") && names.contains(&"Fuzhou"),
+            "{names:?}"
+        );
+        assert!(s.sentences[&Lang::En].iter().all(|x| !x.contains(" 's ")));
+    }
 }
