@@ -3,6 +3,7 @@
 pub mod address;
 pub mod eval;
 pub mod export;
+pub mod extract;
 pub mod langid;
 pub mod link;
 pub mod matcher;

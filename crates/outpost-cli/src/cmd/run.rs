@@ -24,8 +24,8 @@ use std::time::Instant;
 /// Arguments of `outpost run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Inputs: JSON Lines files, directories of .txt/.html/.htm/.jsonl files, or `-` for stdin
-    /// (`outpost run -` alone is stream mode).
+    /// Inputs: JSON Lines files (also .jsonl.gz/.jsonl.zst), WARC/WARC.gz, HTML and text files,
+    /// directories or globs of these, or `-` for stdin (`outpost run -` alone is stream mode).
     pub inputs: Vec<PathBuf>,
     /// Output directory (created if missing).
     #[arg(short = 'o', long = "out")]
@@ -115,6 +115,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let pipeline = setup::build_pipeline(&models)?;
     let (sources, skipped) = expand_inputs(&inputs);
     let items = Inputs::new(sources.clone(), args.fields());
+    let skipped_records = items.skip_counts();
     let started = Instant::now();
     let mut counts = Counts::default();
     let process = |d| Ok::<DocOutput, String>(pipeline.process(d));
@@ -233,6 +234,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         "inputs": inputs,
         "sources": sources.iter().map(source_name).collect::<Vec<_>>(),
         "skipped_files": skipped,
+        "skipped_records": skipped_records.snapshot(),
         "counts": {
             "read": counts.read,
             "processed": counts.processed,
@@ -272,9 +274,11 @@ fn write_error(f: &mut AtomicFile, e: &ErrorEntry) -> anyhow::Result<()> {
 fn source_name(s: &SourceKind) -> String {
     match s {
         SourceKind::Stdin => "-".to_string(),
-        SourceKind::Jsonl(p) | SourceKind::Text(p, _) | SourceKind::Html(p, _) => {
-            p.display().to_string()
-        }
+        SourceKind::Jsonl(p)
+        | SourceKind::CompressedJsonl(p, _)
+        | SourceKind::Warc(p)
+        | SourceKind::Text(p, _)
+        | SourceKind::Html(p, _) => p.display().to_string(),
         SourceKind::Unreadable(p, _) => p.display().to_string(),
     }
 }
