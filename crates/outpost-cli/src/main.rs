@@ -45,6 +45,9 @@ enum Command {
     /// Synthetic scale corpora with planted station reports.
     #[command(subcommand)]
     Corpus(cmd::corpus::CorpusCmd),
+    /// HTML main-text extraction: show what the readers take from pages, score the extractors.
+    #[command(subcommand)]
+    Extract(cmd::extract::ExtractCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -62,5 +65,6 @@ fn main() -> anyhow::Result<()> {
         Command::Ner(c) => cmd::ner::run(c),
         Command::Address(args) => cmd::address::run(args),
         Command::Corpus(c) => cmd::corpus::run(c),
+        Command::Extract(c) => cmd::extract::run(c),
     }
 }

@@ -128,7 +128,10 @@ fn collapse(s: &str) -> String {
 
 fn attribute(tag: &str, name: &str) -> Option<String> {
     let lower = tag.to_ascii_lowercase();
-    let i = lower.find(&format!("{name}="))?;
+    let pat = format!("{name}=");
+    let i = lower.match_indices(&pat).map(|(i, _)| i).find(|&i| {
+        i == 0 || matches!(lower.as_bytes()[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'/')
+    })?;
     let v = &tag[i + name.len() + 1..];
     let v = v.trim_start();
     let (q, body) = match v.chars().next()? {
@@ -139,6 +142,69 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     let end = body.find(q).unwrap_or(body.len());
     let val = body[..end].trim().to_string();
     (!val.is_empty()).then_some(val)
+}
+
+/// `<meta>` names/properties that carry a publication date, most specific first.
+const DATE_META: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publishdate",
+    "pubdate",
+    "publication_date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dc.date",
+    "date",
+    "sailthru.date",
+    "parsely-pub-date",
+];
+
+/// The publication date declared in a page's metadata: a `<meta>` tag whose `name`, `property` or
+/// `itemprop` is one of the usual date keys (`article:published_time`, `datePublished`, `pubdate`,
+/// `date`, ...), else a JSON-LD `"datePublished"`, else the first `<time datetime>`. Only the first
+/// 64 KiB are scanned. Returns the value as written (trimmed), or `None` when there is none.
+pub fn meta_date(html: &str) -> Option<String> {
+    let mut end = html.len().min(1 << 16);
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &html[..end];
+    let lower = head.to_ascii_lowercase();
+    let mut best: Option<(usize, String)> = None;
+    let mut pos = 0;
+    while let Some(i) = lower[pos..].find("<meta") {
+        let start = pos + i;
+        let stop = lower[start..].find('>').map_or(lower.len(), |j| start + j);
+        let tag = &head[start..stop];
+        pos = stop;
+        let key = attribute(tag, "property")
+            .or_else(|| attribute(tag, "name"))
+            .or_else(|| attribute(tag, "itemprop"))
+            .map(|k| k.to_ascii_lowercase());
+        let Some(rank) = key.and_then(|k| DATE_META.iter().position(|d| *d == k)) else {
+            continue;
+        };
+        if let Some(v) = attribute(tag, "content") {
+            if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                best = Some((rank, decode_entities(&v)));
+            }
+        }
+    }
+    if let Some((_, v)) = best {
+        return Some(v);
+    }
+    if let Some(i) = head.find("\"datePublished\"") {
+        let rest = head[i + 15..].trim_start().strip_prefix(':')?.trim_start();
+        let rest = rest.strip_prefix('"')?;
+        let v = &rest[..rest.find('"')?];
+        if !v.trim().is_empty() {
+            return Some(v.trim().to_string());
+        }
+    }
+    let i = lower.find("<time")?;
+    let stop = lower[i..].find('>').map_or(lower.len(), |j| i + j);
+    attribute(&head[i..stop], "datetime")
 }
 
 /// Decodes HTML character references (`&amp;`, `&#233;`, `&#x4E2D;`, common named ones). Unknown
@@ -238,5 +304,20 @@ mod tests {
     fn malformed_markup_degrades_to_text() {
         let p = html_to_text("a < b and &bogus; <p");
         assert_eq!(p.text, "a < b and &bogus; <p");
+    }
+
+    #[test]
+    fn dates_from_metadata() {
+        let h = "<head><meta name=\"date\" content=\"2022-01-01\"><meta property=\"article:published_time\" content=\"2022-10-05T08:00:00Z\"></head>";
+        assert_eq!(meta_date(h).as_deref(), Some("2022-10-05T08:00:00Z"));
+        let h = "<script type=\"application/ld+json\">{\"datePublished\": \"2023-03-02\"}</script>";
+        assert_eq!(meta_date(h).as_deref(), Some("2023-03-02"));
+        let h = "<p>Publicado <time datetime=\"2022-12-06\">6 dic</time></p>";
+        assert_eq!(meta_date(h).as_deref(), Some("2022-12-06"));
+        // `data-date=` is not `date=`; a meta without content gives nothing.
+        assert_eq!(
+            meta_date("<meta data-name=\"date\" content=\"x\"><meta name=date>"),
+            None
+        );
     }
 }

@@ -2,9 +2,15 @@
 //!
 //! Getting documents in and results out, without losing any:
 //!
-//! * [`read`]: readers for JSON Lines articles (field names mappable with [`FieldMap`]), directory
-//!   trees of `.txt` / `.html` / `.htm` / `.jsonl` files, and standard input. Every input record comes
-//!   out as `Ok(Document)` or as `Err(ErrorEntry)` naming the file and line: nothing is dropped.
+//! * [`read`]: readers for JSON Lines articles (plain, `.gz`, `.zst`; field names mappable with
+//!   [`FieldMap`]), WARC / WARC.gz files, HTML and text files, directory trees and globs of these,
+//!   and standard input. Every input record comes out as `Ok(Document)` or as `Err(ErrorEntry)`
+//!   naming the file and line or record: nothing is dropped.
+//! * [`warc`]: streaming WARC reader and writer ([`warc::WarcWriter`]).
+//! * [`pages`]: HTML pages and WARC records into documents (charset, main text, title, URL, date).
+//! * [`charset`]: charset detection and decoding (BOM, HTTP header, `<meta>`, chardetng).
+//! * [`extract`]: main-text extraction behind the [`TextExtractor`] trait (dom_smoothie by
+//!   default, the minimal [`html::html_to_text`] as baseline).
 //! * [`html`]: a minimal HTML-to-text conversion (title, body text, scripts and styles removed).
 //! * [`write`]: [`AtomicFile`] (written under a temporary name, renamed when complete) and JSON
 //!   Lines.
@@ -24,11 +30,17 @@
 
 pub mod batch;
 pub mod checkpoint;
+pub mod charset;
 pub mod error;
+pub mod extract;
 pub mod html;
+pub mod pages;
 pub mod read;
+pub mod warc;
 pub mod write;
 
 pub use error::IoError;
+pub use extract::{default_extractor, Extracted, TextExtractor};
+pub use pages::SkipCounts;
 pub use read::{FieldMap, InputItem, Inputs};
 pub use write::AtomicFile;

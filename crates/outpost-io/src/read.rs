@@ -1,16 +1,20 @@
-//! Readers: JSON Lines articles, directory trees of text/HTML/JSONL files, and standard input.
+//! Readers: JSON Lines articles (plain, gzip or zstd), HTML pages, WARC files, plain text,
+//! directory trees and globs of all of these, and standard input.
 //!
 //! Every input record becomes one [`InputItem`]: `Ok(Document)` or `Err(ErrorEntry)` with the file
-//! and line (or the file alone) and a reason. Blank lines in JSON Lines are not records and are
-//! skipped; everything else is accounted for.
+//! and line or record number (or the file alone) and a reason. Blank lines in JSON Lines are not
+//! records and are skipped, and so are WARC records that are not pages (`request`, `metadata`, ...:
+//! counted in [`SkipCounts`]); everything else is accounted for.
 
-use crate::html::html_to_text;
+use crate::extract::{default_extractor, TextExtractor};
+use crate::pages::{read_html_file, read_warc_file, SkipCounts};
 use outpost_core::{Document, ErrorEntry, SourceLocation};
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One input record: a document, or the error that stopped it from being read.
 pub type InputItem = Result<Document, ErrorEntry>;
@@ -187,6 +191,15 @@ impl<R: Read> Iterator for JsonlIter<R> {
     }
 }
 
+/// How a JSON Lines file is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// gzip (`.gz`; several concatenated members are read as one stream).
+    Gzip,
+    /// Zstandard (`.zst`, `.zstd`).
+    Zstd,
+}
+
 /// The kind of an input source, decided by extension.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceKind {
@@ -194,19 +207,48 @@ pub enum SourceKind {
     Stdin,
     /// A JSON Lines file (`.jsonl`, `.ndjson`, `.json`).
     Jsonl(PathBuf),
+    /// A compressed JSON Lines file (`.jsonl.gz`, `.ndjson.gz`, `.json.gz`, `.jsonl.zst`, ...).
+    CompressedJsonl(PathBuf, Compression),
+    /// A WARC file, plain or gzip-compressed (`.warc`, `.warc.gz`).
+    Warc(PathBuf),
     /// A plain-text file: one document; the second field is its id (the path relative to the
     /// directory given on the command line, or the path as given).
     Text(PathBuf, String),
     /// An HTML file: one document, with its id as for `Text`.
     Html(PathBuf, String),
-    /// A path that could not be read (missing, permission denied).
+    /// A path that could not be read (missing, permission denied), or a glob that matched nothing;
+    /// the second field says why.
     Unreadable(PathBuf, String),
 }
 
-/// Expands command-line inputs into sources: `-` is standard input, directories are walked
-/// recursively in sorted order (taking `.jsonl`, `.ndjson`, `.txt`, `.html`, `.htm`; other files are
-/// returned in the second vector as skipped), files are classified by extension (unknown extension:
-/// plain text).
+impl SourceKind {
+    /// The path of the source (`-` for standard input).
+    pub fn path(&self) -> PathBuf {
+        match self {
+            SourceKind::Stdin => PathBuf::from("-"),
+            SourceKind::Jsonl(p)
+            | SourceKind::CompressedJsonl(p, _)
+            | SourceKind::Warc(p)
+            | SourceKind::Text(p, _)
+            | SourceKind::Html(p, _)
+            | SourceKind::Unreadable(p, _) => p.clone(),
+        }
+    }
+}
+
+/// Whether a command-line input is a glob pattern (contains `*`, `?` or `[`) rather than a path.
+fn is_glob(p: &Path) -> bool {
+    let s = p.to_string_lossy();
+    s.contains(['*', '?', '['])
+}
+
+/// Expands command-line inputs into sources: `-` is standard input; a path containing `*`, `?` or
+/// `[` that does not exist as written is a glob (`**` matches any depth) whose matches are taken in
+/// sorted order; directories (given or matched) are walked recursively in sorted order, taking the
+/// supported kinds (`.jsonl`, `.ndjson`, `.json`, their `.gz` / `.zst` forms, `.warc`, `.warc.gz`,
+/// `.txt`, `.html`, `.htm`) and returning other files in the second vector as skipped; files named
+/// directly are classified by extension (unknown extension: plain text). A missing path, a bad
+/// pattern or a glob that matches no supported file becomes a `SourceKind::Unreadable` saying so.
 pub fn expand_inputs(paths: &[PathBuf]) -> (Vec<SourceKind>, Vec<PathBuf>) {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
@@ -215,6 +257,8 @@ pub fn expand_inputs(paths: &[PathBuf]) -> (Vec<SourceKind>, Vec<PathBuf>) {
             out.push(SourceKind::Stdin);
         } else if p.is_dir() {
             walk(p, p, &mut out, &mut skipped);
+        } else if is_glob(p) && !p.exists() {
+            expand_glob(p, &mut out, &mut skipped);
         } else {
             match std::fs::metadata(p) {
                 Ok(_) => out.push(
@@ -228,6 +272,47 @@ pub fn expand_inputs(paths: &[PathBuf]) -> (Vec<SourceKind>, Vec<PathBuf>) {
     (out, skipped)
 }
 
+fn expand_glob(pattern: &Path, out: &mut Vec<SourceKind>, skipped: &mut Vec<PathBuf>) {
+    let text = pattern.to_string_lossy();
+    let paths = match glob::glob(&text) {
+        Ok(paths) => paths,
+        Err(e) => {
+            out.push(SourceKind::Unreadable(
+                pattern.to_path_buf(),
+                format!("bad glob pattern: {e}"),
+            ));
+            return;
+        }
+    };
+    let before = out.len();
+    let mut matches = Vec::new();
+    for m in paths {
+        match m {
+            Ok(p) => matches.push(p),
+            Err(e) => out.push(SourceKind::Unreadable(
+                e.path().to_path_buf(),
+                e.error().to_string(),
+            )),
+        }
+    }
+    matches.sort();
+    for p in matches {
+        if p.is_dir() {
+            walk(&p, &p, out, skipped);
+        } else if let Some(kind) = classify(&p, &p) {
+            out.push(kind);
+        } else {
+            skipped.push(p);
+        }
+    }
+    if out.len() == before {
+        out.push(SourceKind::Unreadable(
+            pattern.to_path_buf(),
+            "glob pattern matched no input file".into(),
+        ));
+    }
+}
+
 fn classify(p: &Path, root: &Path) -> Option<SourceKind> {
     let id = if p == root {
         p.display().to_string()
@@ -236,12 +321,22 @@ fn classify(p: &Path, root: &Path) -> Option<SourceKind> {
             .map(|r| r.display().to_string())
             .unwrap_or_else(|_| p.display().to_string())
     };
-    let ext = p
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase())?;
-    match ext.as_str() {
+    let name = p.file_name()?.to_str()?.to_ascii_lowercase();
+    let (stem, ext) = name.rsplit_once('.')?;
+    let inner = stem.rsplit_once('.').map(|(_, e)| e);
+    let jsonl = |e: Option<&str>| matches!(e, Some("jsonl" | "ndjson" | "json"));
+    match ext {
         "jsonl" | "ndjson" | "json" => Some(SourceKind::Jsonl(p.to_path_buf())),
+        "gz" if jsonl(inner) => Some(SourceKind::CompressedJsonl(
+            p.to_path_buf(),
+            Compression::Gzip,
+        )),
+        "zst" | "zstd" if jsonl(inner) => Some(SourceKind::CompressedJsonl(
+            p.to_path_buf(),
+            Compression::Zstd,
+        )),
+        "gz" if inner == Some("warc") => Some(SourceKind::Warc(p.to_path_buf())),
+        "warc" => Some(SourceKind::Warc(p.to_path_buf())),
         "txt" | "text" => Some(SourceKind::Text(p.to_path_buf(), id)),
         "html" | "htm" | "xhtml" => Some(SourceKind::Html(p.to_path_buf(), id)),
         _ => None,
@@ -289,8 +384,16 @@ fn read_whole(path: &Path) -> Result<String, ErrorEntry> {
     })
 }
 
-/// Reads one whole-file source (text or HTML) into a document whose id is the path.
+/// Reads one whole-file source (text or HTML) into a document whose id is the path, with the
+/// default HTML extractor. See [`read_file_document_with`].
 pub fn read_file_document(kind: &SourceKind) -> InputItem {
+    read_file_document_with(kind, default_extractor().as_ref())
+}
+
+/// Reads one whole-file source into a document whose id is the path: a text file must be UTF-8; an
+/// HTML file is decoded (charset detected) and its main text taken by `extractor`. Returns an error
+/// entry naming the file when it cannot be read, or when `kind` is not a whole-file source.
+pub fn read_file_document_with(kind: &SourceKind, extractor: &dyn TextExtractor) -> InputItem {
     match kind {
         SourceKind::Text(p, id) => {
             let text = read_whole(p)?;
@@ -299,27 +402,27 @@ pub fn read_file_document(kind: &SourceKind) -> InputItem {
             doc.source = SourceLocation::file(name);
             Ok(doc)
         }
-        SourceKind::Html(p, id) => {
-            let html = read_whole(p)?;
-            let page = html_to_text(&html);
-            let name = p.display().to_string();
-            let mut doc = Document::new(id.clone(), page.text);
-            doc.title = page.title;
-            doc.lang = page.lang;
-            doc.source = SourceLocation::file(name);
-            Ok(doc)
-        }
+        SourceKind::Html(p, id) => read_html_file(p, id.clone(), extractor),
         SourceKind::Unreadable(p, why) => Err(error(
             SourceLocation::file(p.display().to_string()),
             None,
             format!("cannot read: {why}"),
         )),
-        SourceKind::Stdin | SourceKind::Jsonl(_) => Err(error(
-            SourceLocation::file("-"),
+        other => Err(error(
+            SourceLocation::file(other.path().display().to_string()),
             None,
             "internal: not a whole-file source",
         )),
     }
+}
+
+/// Opens a compressed JSON Lines file as a decompressed byte stream.
+fn open_compressed(p: &Path, c: Compression) -> std::io::Result<Box<dyn Read + Send>> {
+    let f = BufReader::with_capacity(1 << 16, File::open(p)?);
+    Ok(match c {
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(f)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(f)?),
+    })
 }
 
 /// A stream of input items over many sources, read lazily one source at a time (memory stays
@@ -328,16 +431,32 @@ pub struct Inputs {
     sources: VecDeque<SourceKind>,
     current: Option<Box<dyn Iterator<Item = InputItem> + Send>>,
     fields: FieldMap,
+    extractor: Arc<dyn TextExtractor>,
+    skips: SkipCounts,
 }
 
 impl Inputs {
-    /// A stream over the given sources.
+    /// A stream over the given sources, with the default HTML extractor.
     pub fn new(sources: Vec<SourceKind>, fields: FieldMap) -> Self {
         Self {
             sources: sources.into(),
             current: None,
             fields,
+            extractor: default_extractor(),
+            skips: SkipCounts::default(),
         }
+    }
+
+    /// Uses `extractor` for HTML files and WARC pages.
+    pub fn with_extractor(mut self, extractor: Arc<dyn TextExtractor>) -> Self {
+        self.extractor = extractor;
+        self
+    }
+
+    /// A handle on the counts of records skipped by design (WARC `request`, `metadata`, ...
+    /// records); it stays valid while and after the stream is consumed.
+    pub fn skip_counts(&self) -> SkipCounts {
+        self.skips.clone()
     }
 }
 
@@ -353,6 +472,13 @@ impl Iterator for Inputs {
                 self.current = None;
             }
             let src = self.sources.pop_front()?;
+            let cannot_open = |p: &Path, e: std::io::Error| {
+                Some(Err(error(
+                    SourceLocation::file(p.display().to_string()),
+                    None,
+                    format!("cannot open: {e}"),
+                )))
+            };
             match &src {
                 SourceKind::Stdin => {
                     self.current = Some(Box::new(read_jsonl(std::io::stdin(), "-", &self.fields)));
@@ -362,15 +488,22 @@ impl Iterator for Inputs {
                         let name = p.display().to_string();
                         self.current = Some(Box::new(read_jsonl(f, &name, &self.fields)));
                     }
-                    Err(e) => {
-                        return Some(Err(error(
-                            SourceLocation::file(p.display().to_string()),
-                            None,
-                            format!("cannot open: {e}"),
-                        )))
-                    }
+                    Err(e) => return cannot_open(p, e),
                 },
-                other => return Some(read_file_document(other)),
+                SourceKind::CompressedJsonl(p, c) => match open_compressed(p, *c) {
+                    Ok(r) => {
+                        let name = p.display().to_string();
+                        self.current = Some(Box::new(read_jsonl(r, &name, &self.fields)));
+                    }
+                    Err(e) => return cannot_open(p, e),
+                },
+                SourceKind::Warc(p) => {
+                    match read_warc_file(p, self.extractor.clone(), self.skips.clone()) {
+                        Ok(docs) => self.current = Some(Box::new(docs)),
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                other => return Some(read_file_document_with(other, self.extractor.as_ref())),
             }
         }
     }
@@ -458,5 +591,86 @@ mod tests {
             .location
             .file
             .contains("x.jsonl"));
+    }
+
+    #[test]
+    fn compressed_jsonl_keeps_line_numbers() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let body = "{\"id\":\"a\",\"text\":\"uno\"}\n\n{broken\n{\"id\":\"c\",\"text\":\"tres\"}\n";
+        // Two gzip members, as `cat a.gz b.gz` gives.
+        let mut gz = Vec::new();
+        for part in [&body[..22], &body[22..]] {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(part.as_bytes()).expect("gz");
+            gz.extend(e.finish().expect("gz"));
+        }
+        std::fs::write(dir.path().join("a.jsonl.gz"), gz).expect("write");
+        let zst = zstd::stream::encode_all(body.as_bytes(), 3).expect("zstd");
+        std::fs::write(dir.path().join("b.ndjson.zst"), zst).expect("write");
+        std::fs::write(dir.path().join("c.json.gz"), b"not gzip").expect("write");
+        let (sources, skipped) = expand_inputs(&[dir.path().to_path_buf()]);
+        assert!(skipped.is_empty());
+        assert_eq!(
+            sources[0],
+            SourceKind::CompressedJsonl(dir.path().join("a.jsonl.gz"), Compression::Gzip)
+        );
+        let items: Vec<InputItem> = Inputs::new(sources, FieldMap::default()).collect();
+        assert_eq!(items.len(), 7, "{items:?}");
+        for k in [0, 3] {
+            assert_eq!(items[k].as_ref().map(|d| d.text.as_str()), Ok("uno"));
+            assert_eq!(items[k + 1].as_ref().unwrap_err().location.line, Some(3));
+            let c = items[k + 2].as_ref().expect("line 4");
+            assert_eq!((c.id.as_str(), c.source.line), ("c", Some(4)));
+        }
+        let e = items[6].as_ref().unwrap_err();
+        assert!(e.location.file.ends_with("c.json.gz"));
+        assert!(e.reason.contains("read error"), "{}", e.reason);
+    }
+
+    #[test]
+    fn globs_expand_sorted_and_report_no_match() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("2022").join("10");
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        std::fs::write(sub.join("b.warc.gz"), b"").expect("write");
+        std::fs::write(sub.join("a.warc"), b"").expect("write");
+        std::fs::write(dir.path().join("x.jsonl"), b"").expect("write");
+        std::fs::write(dir.path().join("y.bin"), b"").expect("write");
+        let pat = |s: &str| PathBuf::from(format!("{}/{s}", dir.path().display()));
+        let (sources, _) = expand_inputs(&[pat("**/*.warc*")]);
+        assert_eq!(
+            sources,
+            vec![
+                SourceKind::Warc(sub.join("a.warc")),
+                SourceKind::Warc(sub.join("b.warc.gz"))
+            ]
+        );
+        let (sources, skipped) = expand_inputs(&[pat("[xy].*"), pat("20?2")]);
+        assert_eq!(sources.len(), 3, "{sources:?}");
+        assert_eq!(sources[0], SourceKind::Jsonl(dir.path().join("x.jsonl")));
+        assert_eq!(skipped, vec![dir.path().join("y.bin")]);
+        let (sources, _) = expand_inputs(&[pat("*.nothing"), pat("[")]);
+        assert_eq!(sources.len(), 2);
+        let items: Vec<InputItem> = Inputs::new(sources, FieldMap::default()).collect();
+        assert!(items[0]
+            .as_ref()
+            .unwrap_err()
+            .reason
+            .contains("matched no input file"));
+        assert!(items[1].as_ref().unwrap_err().reason.contains("bad glob"));
+    }
+
+    #[test]
+    fn html_files_are_decoded_and_extracted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let html = "<html><head><title>港口</title></head><body><p>福州市公安局在海外设立警务服务站的消息引起关注，当地华人社团表示并不知情。</p></body></html>";
+        let (gbk, _, _) = encoding_rs::GBK.encode(html);
+        std::fs::write(dir.path().join("p.htm"), &gbk).expect("write");
+        let (sources, _) = expand_inputs(&[dir.path().join("p.htm")]);
+        let items: Vec<InputItem> = Inputs::new(sources, FieldMap::default()).collect();
+        let d = items[0].as_ref().expect("decoded");
+        assert_eq!(d.title.as_deref(), Some("港口"));
+        assert!(d.text.contains("警务服务站"), "{}", d.text);
     }
 }

@@ -4,6 +4,7 @@ pub mod address;
 pub mod corpus;
 pub mod eval;
 pub mod export;
+pub mod extract;
 pub mod langid;
 pub mod link;
 pub mod matcher;

@@ -30,8 +30,8 @@ use std::time::Duration;
 /// Arguments of `outpost run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Inputs: JSON Lines files, directories of .txt/.html/.htm/.jsonl files, or `-` for stdin
-    /// (`outpost run -` alone is stream mode).
+    /// Inputs: JSON Lines files (also .jsonl.gz/.jsonl.zst), WARC/WARC.gz, HTML and text files,
+    /// directories or globs of these, or `-` for stdin (`outpost run -` alone is stream mode).
     pub inputs: Vec<PathBuf>,
     /// Output directory (created if missing).
     #[arg(short = 'o', long = "out")]
@@ -143,6 +143,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let pipeline = setup::build_pipeline(&models)?;
     let (sources, skipped) = expand_inputs(&inputs);
     let items = Inputs::new(sources.clone(), args.fields());
+    let skipped_records = items.skip_counts();
     let mut counts = Counts::default();
     let process = |d| Ok::<DocOutput, String>(pipeline.process(d));
 
@@ -304,6 +305,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         "inputs": inputs,
         "sources": sources.iter().map(source_name).collect::<Vec<_>>(),
         "skipped_files": skipped,
+        "skipped_records": skipped_records.snapshot(),
         "counts": {
             "read": counts.read,
             "processed": counts.processed,
@@ -411,9 +413,11 @@ fn skip_consumed(items: &mut Inputs, n: u64, last: Option<&SourceLocation>) -> a
 fn source_name(s: &SourceKind) -> String {
     match s {
         SourceKind::Stdin => "-".to_string(),
-        SourceKind::Jsonl(p) | SourceKind::Text(p, _) | SourceKind::Html(p, _) => {
-            p.display().to_string()
-        }
+        SourceKind::Jsonl(p)
+        | SourceKind::CompressedJsonl(p, _)
+        | SourceKind::Warc(p)
+        | SourceKind::Text(p, _)
+        | SourceKind::Html(p, _) => p.display().to_string(),
         SourceKind::Unreadable(p, _) => p.display().to_string(),
     }
 }
