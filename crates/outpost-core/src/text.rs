@@ -202,13 +202,52 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 pub struct FoldedText {
     /// The folded text: match on this.
     pub folded: String,
-    /// For each byte of `folded`, the code-point index in the original it came from.
-    origin: Vec<u32>,
+    /// Which code point of the original every byte of `folded` came from, as segments.
+    align: Align,
     /// For each collapsed space of `folded` that stands for more than one whitespace character:
     /// (its byte offset, the exclusive end code point of the whitespace run), by offset. Every
     /// other byte ends at its origin + 1.
     space_ends: Vec<(u32, u32)>,
     original_chars: usize,
+}
+
+/// The alignment of folded bytes to original code points, stored as segments in which every
+/// original code point gave the same number of folded bytes (1 for ASCII and accented Latin, 3 for
+/// CJK ideographs): a few entries per paragraph instead of one per byte.
+#[derive(Debug, Clone, Default)]
+struct Align {
+    /// (first folded byte, its original code point, folded bytes per code point), by byte.
+    segs: Vec<(u32, u32, u32)>,
+    next_byte: u32,
+    next_char: u32,
+    stride: u32,
+}
+
+impl Align {
+    /// Records that original code point `ch` gave the `k` (≥ 1) folded bytes starting at `byte`.
+    #[inline]
+    fn emit(&mut self, byte: u32, ch: u32, k: u32) {
+        if byte != self.next_byte
+            || ch != self.next_char
+            || k != self.stride
+            || self.segs.is_empty()
+        {
+            self.segs.push((byte, ch, k));
+            self.stride = k;
+        }
+        self.next_byte = byte + k;
+        self.next_char = ch + 1;
+    }
+
+    /// The original code point of folded byte `b` (which must be below the folded length).
+    #[inline]
+    fn origin(&self, b: u32) -> u32 {
+        let k = self.segs.partition_point(|s| s.0 <= b).saturating_sub(1);
+        match self.segs.get(k) {
+            Some(&(fb, ch, stride)) => ch + (b - fb) / stride.max(1),
+            None => 0,
+        }
+    }
 }
 
 /// First and last (exclusive) code point of the flat character-map table: the CJK blocks
@@ -316,54 +355,97 @@ impl Folder {
         c
     }
 
+    /// Copies (mapped) the run of three-byte CJK ideographs starting at byte `i` of `text` into
+    /// `out`, stopping before any character that is not one or maps to one that is not. Returns
+    /// the byte after the run and the number of characters copied.
+    #[inline]
+    fn cjk_run(&self, text: &str, i: usize, out: &mut Vec<u8>) -> (usize, usize) {
+        let bytes = text.as_bytes();
+        let mut j = i;
+        let mut copy_from = i;
+        let mut count = 0;
+        while j + 3 <= bytes.len() && (0xE3..=0xE9).contains(&bytes[j]) {
+            let u = (u32::from(bytes[j]) & 0x0F) << 12
+                | (u32::from(bytes[j + 1]) & 0x3F) << 6
+                | (u32::from(bytes[j + 2]) & 0x3F);
+            if !matches!(u, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+                break;
+            }
+            let m = self
+                .table
+                .get((u - TABLE_START) as usize)
+                .copied()
+                .unwrap_or(0);
+            if m != 0 {
+                let Some(mc) =
+                    char::from_u32(m).filter(|_| matches!(m, 0x3400..=0x4DBF | 0x4E00..=0x9FFF))
+                else {
+                    break;
+                };
+                out.extend_from_slice(&bytes[copy_from..j]);
+                push_char(out, mc);
+                copy_from = j + 3;
+            }
+            j += 3;
+            count += 1;
+        }
+        out.extend_from_slice(&bytes[copy_from..j]);
+        (j, count)
+    }
+
     /// Folds `text`, keeping the alignment. Never fails; the empty text folds to the empty text.
     pub fn fold(&self, text: &str) -> FoldedText {
         let bytes = text.as_bytes();
-        let mut folded = String::with_capacity(text.len() + 8);
-        let mut origin: Vec<u32> = Vec::with_capacity(text.len() + 8);
+        // Only whole UTF-8 sequences are pushed, so the bytes stay valid UTF-8.
+        let mut out: Vec<u8> = Vec::with_capacity(text.len() + 8);
+        let mut align = Align::default();
         let mut space_ends: Vec<(u32, u32)> = Vec::new();
         let mut last_space = true;
         let mut n = 0u32;
         let mut i = 0;
         let ascii_fast = !self.ascii_mapped;
+        let lower = !self.keep_case;
+        // Extends the collapsed space that ends the output over whitespace character `ch`.
+        let extend = |space_ends: &mut Vec<(u32, u32)>, len: usize, ch: u32| {
+            let at = (len - 1) as u32;
+            match space_ends.last_mut() {
+                Some(e) if e.0 == at => e.1 = ch + 1,
+                _ => space_ends.push((at, ch + 1)),
+            }
+        };
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 && ascii_fast {
                 if is_ascii_space(b) {
                     if !last_space {
-                        folded.push(' ');
-                        origin.push(n);
+                        align.emit(out.len() as u32, n, 1);
+                        out.push(b' ');
                         last_space = true;
-                    } else if let Some(&o) = origin.last() {
-                        // Extends the collapsed space (the last byte is always one here).
-                        let at = (origin.len() - 1) as u32;
-                        match space_ends.last_mut() {
-                            Some(e) if e.0 == at => e.1 = n + 1,
-                            _ => {
-                                debug_assert!(o < n);
-                                space_ends.push((at, n + 1));
-                            }
-                        }
+                    } else if !out.is_empty() {
+                        extend(&mut space_ends, out.len(), n);
                     }
-                    n += 1;
-                    i += 1;
+                } else {
+                    align.emit(out.len() as u32, n, 1);
+                    out.push(if lower { b.to_ascii_lowercase() } else { b });
+                    last_space = false;
+                }
+                n += 1;
+                i += 1;
+                continue;
+            }
+            if (0xE3..=0xE9).contains(&b) {
+                // A run of CJK ideographs (three bytes each) that stay ideographs after the map.
+                let at = out.len();
+                let (j, count) = self.cjk_run(text, i, &mut out);
+                if count > 0 {
+                    align.emit(at as u32, n, 3);
+                    align.next_byte = (at + 3 * count) as u32;
+                    align.next_char = n + count as u32;
+                    n += count as u32;
+                    last_space = false;
+                    i = j;
                     continue;
                 }
-                // A run of ASCII non-space bytes: copied (lower-cased) in bulk.
-                let start = i;
-                while i < bytes.len() && bytes[i] < 0x80 && !is_ascii_space(bytes[i]) {
-                    i += 1;
-                }
-                let at = folded.len();
-                folded.push_str(&text[start..i]);
-                if !self.keep_case {
-                    folded[at..].make_ascii_lowercase();
-                }
-                let len = (i - start) as u32;
-                origin.extend(n..n + len);
-                n += len;
-                last_space = false;
-                continue;
             }
             let Some(c0) = text[i..].chars().next() else {
                 break;
@@ -373,30 +455,22 @@ impl Folder {
             n += 1;
             let c = self.map(c0);
             let u = c as u32;
+            let at = out.len();
+            i += w;
             if matches!(u, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
                 // CJK ideographs: no decomposition, no case.
-                if c == c0 {
-                    folded.push_str(&text[i..i + w]);
-                } else {
-                    folded.push(c);
-                }
-                origin.extend(std::iter::repeat_n(idx, c.len_utf8()));
+                push_char(&mut out, c);
+                align.emit(at as u32, idx, (out.len() - at) as u32);
                 last_space = false;
-                i += w;
                 continue;
             }
-            i += w;
             if c.is_whitespace() || c == '\u{00a0}' || c == '\u{3000}' {
                 if !last_space {
-                    folded.push(' ');
-                    origin.push(idx);
+                    align.emit(at as u32, idx, 1);
+                    out.push(b' ');
                     last_space = true;
-                } else if !origin.is_empty() {
-                    let at = (origin.len() - 1) as u32;
-                    match space_ends.last_mut() {
-                        Some(e) if e.0 == at => e.1 = idx + 1,
-                        _ => space_ends.push((at, idx + 1)),
-                    }
+                } else if !out.is_empty() {
+                    extend(&mut space_ends, out.len(), idx);
                 }
                 continue;
             }
@@ -406,27 +480,38 @@ impl Folder {
                 if is_combining_mark(d) {
                     return;
                 }
-                if keep_case || d.is_ascii() {
-                    let d = if keep_case { d } else { d.to_ascii_lowercase() };
-                    folded.push(d);
-                    origin.extend(std::iter::repeat_n(idx, d.len_utf8()));
+                if keep_case {
+                    push_char(&mut out, d);
+                } else if d.is_ascii() {
+                    out.push(d.to_ascii_lowercase() as u8);
                 } else {
                     for l in d.to_lowercase() {
-                        folded.push(l);
-                        origin.extend(std::iter::repeat_n(idx, l.len_utf8()));
+                        push_char(&mut out, l);
                     }
                 }
             };
             decompose_compatible(c, &mut emit);
+            if out.len() > at {
+                align.emit(at as u32, idx, (out.len() - at) as u32);
+            }
             last_space = false;
         }
+        let folded = String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         FoldedText {
             folded,
-            origin,
+            align,
             space_ends,
             original_chars: n as usize,
         }
     }
+}
+
+/// Appends the UTF-8 bytes of `c`.
+#[inline]
+fn push_char(out: &mut Vec<u8>, c: char) {
+    let mut buf = [0u8; 4];
+    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
 }
 
 impl FoldedText {
@@ -434,24 +519,24 @@ impl FoldedText {
     /// Ranges past the end are clamped; an empty range maps to an empty range at its position.
     /// A range that ends on a collapsed space ends after the whole whitespace run it stands for.
     pub fn original_range(&self, folded: Range<usize>) -> Range<usize> {
-        if self.origin.is_empty() {
+        let len = self.folded.len();
+        if len == 0 {
             return 0..0;
         }
-        let s = folded.start.min(self.origin.len());
-        let e = folded.end.min(self.origin.len());
+        let s = folded.start.min(len);
+        let e = folded.end.min(len);
         if s >= e {
-            let p = self
-                .origin
-                .get(s)
-                .map(|&p| p as usize)
-                .unwrap_or(self.original_chars);
-            return p..p;
+            if s < len {
+                let p = self.align.origin(s as u32) as usize;
+                return p..p;
+            }
+            return self.original_chars..self.original_chars;
         }
-        let start = self.origin[s] as usize;
+        let start = self.align.origin(s as u32) as usize;
         let last = (e - 1) as u32;
         let end = match self.space_ends.binary_search_by_key(&last, |x| x.0) {
             Ok(k) => self.space_ends[k].1 as usize,
-            Err(_) => self.origin[e - 1] as usize + 1,
+            Err(_) => self.align.origin(last) as usize + 1,
         };
         start..end.max(start)
     }
@@ -549,10 +634,8 @@ mod tests {
         let mut origin = Vec::new();
         let mut origin_end: Vec<u32> = Vec::new();
         let mut last_space = true;
-        let mut n = 0u32;
-        for c in text.chars() {
-            let i = n;
-            n += 1;
+        for (i, c) in text.chars().enumerate() {
+            let i = i as u32;
             let c = map.get(&c).copied().unwrap_or(c);
             if c.is_whitespace() || c == '\u{00a0}' || c == '\u{3000}' {
                 if !last_space {
@@ -602,9 +685,16 @@ mod tests {
         let alphabet: Vec<char> = "aZ9 \t\n\r\u{0b}\u{0c}.,'\"-_éÉñÑüçØßİıΣσς\u{0301}\u{0308}ﬁ½Ⅻ①ＡＺａ１　\u{00a0}\u{2009}\u{2028}“”«»‘’–—―·・•「」『』溫紐約福州警務僑務海外服務站国國𠀀😀\u{fa0c}\u{2f00}ǅẞ"
             .chars()
             .collect();
-        let t2s: HashMap<char, char> = [('溫', '温'), ('務', '务'), ('僑', '侨'), ('紐', '纽'), ('約', '约'), ('國', '国')]
-            .into_iter()
-            .collect();
+        let t2s: HashMap<char, char> = [
+            ('溫', '温'),
+            ('務', '务'),
+            ('僑', '侨'),
+            ('紐', '纽'),
+            ('約', '约'),
+            ('國', '国'),
+        ]
+        .into_iter()
+        .collect();
         let mut odd = t2s.clone();
         // Keys outside the CJK table, ASCII keys, and a key that maps to whitespace.
         odd.insert('x', 'y');

@@ -8,9 +8,9 @@
 //! ("Chinese 'police stations'" = "chinese police station"). Generic terms ("police station",
 //! "comisaría") count only when their sentence speaks of China.
 
-use crate::fold::{Folded, MatchFolder};
 use crate::scan::{is_cjk, Dict, DictBuilder};
 use crate::MatchError;
+use outpost_core::text::{FoldedText, Folder};
 use outpost_core::{Doc, Label, Recognizer, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -556,7 +556,7 @@ pub struct StationTables {
 
 impl StationTables {
     /// Builds the automaton and the phrase index (terms folded with `folder`).
-    pub fn new(folder: &MatchFolder) -> Result<Self, MatchError> {
+    pub fn new(folder: &Folder) -> Result<Self, MatchError> {
         let mut b = DictBuilder::new();
         for (i, (term, _, _)) in ZH_TERMS.iter().enumerate() {
             b.add(&folder.fold_str(term), i);
@@ -583,7 +583,7 @@ impl StationTables {
 #[derive(Debug, Clone)]
 pub struct StationTermRecognizer {
     pub(crate) tables: Arc<StationTables>,
-    pub(crate) folder: Arc<MatchFolder>,
+    pub(crate) folder: Arc<Folder>,
 }
 
 fn sentence_speaks_of_china(s: &str) -> bool {
@@ -626,9 +626,9 @@ fn make(doc: &Doc, r: std::ops::Range<usize>, key: &str, kind: Kind, china: f32)
 
 impl StationTermRecognizer {
     /// Recognises station terms on an already folded copy of the document text.
-    pub fn recognize_folded(&self, doc: &Doc, folded: &Folded) -> Vec<Span> {
+    pub fn recognize_folded(&self, doc: &Doc, folded: &FoldedText) -> Vec<Span> {
         let t = &*self.tables;
-        let text = &folded.text;
+        let text = &folded.folded;
         let mut spans = Vec::new();
         for h in t.zh.find(text) {
             let Some(&i) = t.zh.payloads(h.pattern).first() else {
