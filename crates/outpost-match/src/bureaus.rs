@@ -47,6 +47,11 @@ pub struct BureauTables {
     fuzzy: FuzzyIndex,
 }
 
+/// The police words every Chinese bureau form contains (公安局, 公安厅, 警方, 警侨, 分局 …): the
+/// pre-filter's anchors for Chinese bureaus. Every form generated in [`BureauTables::new`] ends in
+/// or contains one of them.
+pub(crate) const ZH_POLICE_WORDS: &[&str] = &["公安", "警方", "警侨", "分局"];
+
 const MUNICIPALITIES: &[&str] = &["北京市", "天津市", "上海市", "重庆市"];
 
 fn rank(row: &BureauRow) -> (u8, bool, &str) {
@@ -194,7 +199,7 @@ impl BureauTables {
 }
 
 /// Police words after a Latin name: (phrase, score in percent).
-const AFTER: &[(&str, u8)] = &[
+pub(crate) const AFTER: &[(&str, u8)] = &[
     ("public security bureau", 95),
     ("public security department", 95),
     ("public security", 90),
@@ -221,7 +226,7 @@ const MODIFIERS: &[&str] = &[
 ];
 
 /// Police words before a Latin name (Spanish and "X of Name" forms).
-const BEFORE: &[(&str, u8)] = &[
+pub(crate) const BEFORE: &[(&str, u8)] = &[
     ("seguridad publica de", 95),
     ("seguridad publica de la ciudad de", 95),
     ("public security bureau of", 95),

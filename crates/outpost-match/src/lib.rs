@@ -32,6 +32,7 @@ pub mod eval;
 pub mod fuzzy;
 pub mod pinyin;
 pub mod places;
+pub mod prefilter;
 pub mod scan;
 pub mod stations;
 pub mod tables;
@@ -39,6 +40,7 @@ pub mod tables;
 pub use bureaus::{BureauInfo, BureauRecognizer};
 pub use error::MatchError;
 pub use places::{PlaceInfo, PlaceRecognizer};
+pub use prefilter::{Prefilter, PrefilterHits, PREFILTER_MIN_SCORE};
 pub use stations::StationTermRecognizer;
 
 use outpost_core::{Doc, Recognizer, Span};

@@ -490,6 +490,28 @@ const LATIN_TERMS: &[(&str, &str, Kind)] = &[
     ),
 ];
 
+/// What the pre-filter needs from the term tables: the Chinese terms (folded) and the Latin terms
+/// as normalised token lists, of every kind that can give a `STATION_TERM` span (look-alikes
+/// only ever lower a score, so they are left out).
+pub(crate) fn station_capable_terms(folder: &Folder) -> (Vec<String>, Vec<Vec<String>>) {
+    let zh = ZH_TERMS
+        .iter()
+        .filter(|t| !matches!(t.2, Kind::LookAlike(_)))
+        .map(|t| folder.fold_str(t.0))
+        .collect();
+    let latin = LATIN_TERMS
+        .iter()
+        .filter(|t| !matches!(t.2, Kind::LookAlike(_)))
+        .map(|t| {
+            tokens(&folder.fold_str(t.0))
+                .iter()
+                .map(|k| k.norm.to_string())
+                .collect()
+        })
+        .collect();
+    (zh, latin)
+}
+
 /// Words whose presence in a sentence makes a generic term (police station, comisaría) count.
 const CHINA_WORDS: &[&str] = &[
     "china", "chinese", "chino", "chinos", "chinas", "prc", "beijing", "pekin", "ccp", "pcch",
