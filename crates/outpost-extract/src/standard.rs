@@ -45,6 +45,11 @@ pub struct Options {
     pub ner: bool,
     /// Run the address detector on relevant articles (needs the shared gazetteer data).
     pub addresses: bool,
+    /// Run [`outpost_match::Prefilter`] first: articles without a station term or a Chinese
+    /// public-security bureau skip every recognizer (their output is the same: relevance 0, no
+    /// records), and their language comes from the quick detector
+    /// ([`crate::lang::ArticleLanguage::detect_quick`]).
+    pub prefilter: bool,
 }
 
 impl Default for Options {
@@ -53,6 +58,7 @@ impl Default for Options {
             scorer: true,
             ner: true,
             addresses: true,
+            prefilter: true,
         }
     }
 }
@@ -102,13 +108,28 @@ pub fn build(models: &Path, opts: Options) -> Result<Pipeline, SetupError> {
         })?,
     );
     let language = crate::lang::ArticleLanguage::new().map_err(SetupError::Lang)?;
+    let quick = language.clone();
     let mut b = Pipeline::builder()
         .detector(move |text: &str| language.detect(text))
         .recognizer(matchers.clone())
         .recognizer(DateRecognizer::new())
-        .places(MatchPlaces(matchers))
+        .places(MatchPlaces(matchers.clone()))
         .model_version("langid", "outpost-lang n-gram (models/langid-ngrams.bin)")
         .model_version("match", "models/match");
+    if opts.prefilter {
+        let pre = outpost_match::Prefilter::from_matchers(&matchers).map_err(|source| {
+            SetupError::Match {
+                dir: match_dir.display().to_string(),
+                source,
+            }
+        })?;
+        b = b
+            .prefilter(
+                move |text: &str| pre.check(text),
+                move |text: &str| quick.detect_quick(text),
+            )
+            .model_version("prefilter", "outpost-match Prefilter over models/match");
+    }
     if opts.ner {
         let dir = models.join("ner");
         let ner = outpost_ner::NerRecognizer::load_dir(&dir).map_err(|e| SetupError::Ner {

@@ -29,8 +29,8 @@
 //! ```
 
 pub mod batch;
-pub mod checkpoint;
 pub mod charset;
+pub mod checkpoint;
 pub mod error;
 pub mod extract;
 pub mod html;

@@ -9,8 +9,8 @@
 use crate::error::LangError;
 use crate::hanzi::HanVariants;
 use crate::lang::Lang;
-use crate::script::Script;
 use crate::ngram::{ngram_hash, quantise, write_model, Entry};
+use crate::script::Script;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -55,11 +55,7 @@ fn stripped_forms(g: &[char]) -> Option<(Vec<char>, Option<Vec<char>>)> {
     if bare.iter().all(Option::is_none) {
         return None;
     }
-    let replaced = g
-        .iter()
-        .zip(&bare)
-        .map(|(&c, b)| b.unwrap_or(c))
-        .collect();
+    let replaced = g.iter().zip(&bare).map(|(&c, b)| b.unwrap_or(c)).collect();
     let ends_kept =
         bare.first().is_some_and(Option::is_none) && bare.last().is_some_and(Option::is_none);
     let dropped = ends_kept.then(|| {

@@ -69,6 +69,10 @@ pub struct RunArgs {
     /// Do not show a progress bar even when stderr is a terminal.
     #[arg(long)]
     pub no_progress: bool,
+    /// Run every recognizer on every article, without the pre-filter (same records; slower; the
+    /// language of every article then comes from the full detector).
+    #[arg(long)]
+    pub no_prefilter: bool,
     /// Continue the interrupted run whose checkpoint is in OUT_DIR/.partial (same inputs and options
     /// required); starts afresh when there is none.
     #[arg(long)]
@@ -101,6 +105,9 @@ struct Counts {
     candidates: u64,
     relevant: u64,
     bytes: u64,
+    /// Articles the pre-filter ruled out (no recognizer ran on them).
+    #[serde(default)]
+    screened_out: u64,
 }
 
 /// Runs `outpost run`.
@@ -140,7 +147,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         }
     }
     let models = paths::models_dir(args.models.clone());
-    let pipeline = setup::build_pipeline(&models)?;
+    let pipeline = setup::build_pipeline(&models, !args.no_prefilter)?;
     let (sources, skipped) = expand_inputs(&inputs);
     let items = Inputs::new(sources.clone(), args.fields());
     let skipped_records = items.skip_counts();
@@ -259,6 +266,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
                         counts.processed += 1;
                         counts.bytes += d.document.text.len() as u64;
                         counts.candidates += d.records.len() as u64;
+                        counts.screened_out += u64::from(d.screened_out);
                         if d.summary.relevance >= 0.5 {
                             counts.relevant += 1;
                         }
@@ -312,6 +320,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             "failed": counts.failed,
             "candidates": counts.candidates,
             "relevant_articles": counts.relevant,
+            "screened_out": counts.screened_out,
         },
         "components": pipeline.components(),
         "models": pipeline.versions(),
