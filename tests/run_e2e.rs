@@ -124,6 +124,45 @@ fn output_is_identical_for_one_and_two_threads() {
 }
 
 #[test]
+fn prefilter_changes_nothing_but_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = repo().join("corpora/sample");
+    let mut outs = Vec::new();
+    for flag in [None, Some("--no-prefilter")] {
+        let out = dir.path().join(format!("out{}", outs.len()));
+        let status = outpost()
+            .args(["run", "--no-progress", "-o"])
+            .arg(&out)
+            .args(flag)
+            .arg(&sample)
+            .status()
+            .expect("runs");
+        assert!(status.success());
+        outs.push(out);
+    }
+    let a = std::fs::read(outs[0].join("candidates.jsonl")).expect("read");
+    let b = std::fs::read(outs[1].join("candidates.jsonl")).expect("read");
+    assert!(!a.is_empty(), "the sample corpus yields candidates");
+    assert!(a == b, "candidates differ with and without the pre-filter");
+    let (with, without) = (
+        read_lines(&outs[0].join("articles.jsonl")),
+        read_lines(&outs[1].join("articles.jsonl")),
+    );
+    assert_eq!(with.len(), without.len());
+    for (x, y) in with.iter().zip(&without) {
+        assert_eq!(x["id"], y["id"]);
+        assert_eq!(x["relevance"], y["relevance"]);
+        assert_eq!(x["records"], y["records"]);
+    }
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(outs[0].join("manifest.json")).expect("manifest"),
+    )
+    .expect("json");
+    let screened = manifest["counts"]["screened_out"].as_u64().expect("count");
+    assert!(screened >= 1, "the sample's negatives are screened out");
+}
+
+#[test]
 fn stream_mode_gives_one_line_per_input_line() {
     let input = [
         r#"{"id":"s1","text":"Nada que ver aquí."}"#,
