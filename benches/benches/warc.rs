@@ -10,8 +10,10 @@
 //!   extraction with the default extractor (dom_smoothie), title/URL/date,
 //! * (b') the same with the baseline `html_to_text` extractor,
 //!
-//! and prints MB/s (of uncompressed WARC) for each, the ratio (b)/(a) and (b')/(a). Each figure is
-//! the median of `OUTPOST_BENCH_RUNS` (default 3) runs, one thread.
+//! and prints MB/s (of uncompressed WARC) for each, the ratio (b)/(a) and (b')/(a), all on one
+//! thread; then (b) again on a 2-thread rayon pool (the reader converts batches of records in
+//! parallel). For reference it also prints the speed of gunzip alone. Each figure is the median of
+//! `OUTPOST_BENCH_RUNS` (default 3) runs.
 //!
 //! `cargo bench -p outpost-benches --bench warc`
 
@@ -108,7 +110,11 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let Some(data) = outpost_benches::shared_data() else {
+    let data = std::env::var_os("OUTPOST_DATA")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.exists())
+        .or_else(outpost_benches::shared_data);
+    let Some(data) = data else {
         eprintln!("notice: ../shared/data not found; warc bench skipped");
         return;
     };
@@ -197,6 +203,15 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
+    // Reference: gunzip alone.
+    let mut g_speeds = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let n = std::io::copy(&mut MultiGzDecoder::new(&gz[..]), &mut std::io::sink()).unwrap_or(0);
+        g_speeds.push(n as f64 / 1e6 / t.elapsed().as_secs_f64());
+    }
+    let g = median(g_speeds);
+
     // (a) gunzip + WARC parsing.
     let mut warc_bytes = 0u64;
     let mut a_speeds = Vec::new();
@@ -254,13 +269,24 @@ fn main() {
         }
         (median(speeds), docs, text)
     };
-    let (b, docs, text_b) = measure(outpost_io::default_extractor());
-    let (b0, _, text_b0) = measure(Arc::new(BaselineExtractor));
+    let pool = |n: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| eprintln!("cannot build a thread pool: {e}"))
+    };
+    let (Ok(one), Ok(two)) = (pool(1), pool(2)) else {
+        return;
+    };
+    let (b, docs, text_b) = one.install(|| measure(outpost_io::default_extractor()));
+    let (b0, _, text_b0) = one.install(|| measure(Arc::new(BaselineExtractor)));
+    let (b2, _, _) = two.install(|| measure(outpost_io::default_extractor()));
     println!(
         "warc.gz: {pages} pages, {:.1} MB uncompressed WARC, {:.1} MB gzip; {runs} runs, median, 1 thread",
         warc_bytes as f64 / 1e6,
         gz.len() as f64 / 1e6
     );
+    println!("     gunzip alone (reference):                   {g:8.1} MB/s");
     println!("(a)  gunzip + WARC parse:                        {a:8.1} MB/s");
     println!(
         "(b)  + HTTP, charset, readability extraction:    {b:8.1} MB/s  ({docs} documents, {:.1} MB text)  (b)/(a) = {:.3}",
@@ -271,5 +297,10 @@ fn main() {
         "(b') + HTTP, charset, baseline html_to_text:     {b0:8.1} MB/s  ({:.1} MB text)  (b')/(a) = {:.3}",
         text_b0 as f64 / 1e6,
         b0 / a
+    );
+    println!(
+        "(b)  on 2 threads:                               {b2:8.1} MB/s  (b, 2 threads)/(a, 1 thread) = {:.3}; 2 threads / 1 thread = {:.2}x",
+        b2 / a,
+        b2 / b
     );
 }
