@@ -6,6 +6,7 @@
 # peak RSS ratio of the largest to the smallest corpus.
 #   bash benches/scale.sh                      (all: 100MB and 1GB, jobs 1 and 2)
 #   OUTPOST_SCALE_SIZES="100MB" OUTPOST_SCALE_JOBS="1 2" bash benches/scale.sh
+#   bash benches/scale.sh --report             (the table of the runs recorded so far, nothing run)
 # MB/s and articles/s count the run's own time (manifest timings: reading, pipeline, writing);
 # "wall" adds process start and model loading.
 set -euo pipefail
@@ -14,12 +15,15 @@ sizes="${OUTPOST_SCALE_SIZES:-100MB 1GB}"
 jobs_list="${OUTPOST_SCALE_JOBS:-1 2}"
 dir=target/scale
 mkdir -p "$dir"
-[ -x /usr/bin/time ] || { echo "scale: /usr/bin/time (GNU time) is needed for peak RSS" >&2; exit 1; }
-cargo build --release -q -p outpost-cli
+[ "${1:-}" = "--report" ] || [ -x /usr/bin/time ] || { echo "scale: /usr/bin/time (GNU time) is needed for peak RSS" >&2; exit 1; }
+[ "${1:-}" = "--report" ] || cargo build --release -q -p outpost-cli
 bin=target/release/outpost
 results="$dir/results.tsv"
-: > "$results"
+report_only=false
+[ "${1:-}" = "--report" ] && report_only=true
+$report_only || : > "$results"
 for size in $sizes; do
+    $report_only && break
     corpus="$dir/corpus-$size.jsonl"
     if [ ! -s "$corpus" ] || [ ! -s "$corpus.planted.jsonl" ]; then
         "$bin" corpus generate --size "$size" --seed 1 --rate 0.02 -o "$corpus"
