@@ -53,6 +53,13 @@ struct Proposal {
     same_sentence: bool,
     mentions: usize,
     score: f32,
+    /// Smallest gap in code points between a mention and a station term of the same sentence.
+    station_gap: Option<usize>,
+    /// Some mention follows a locative word ("in", "en", 在, 位于).
+    locative: bool,
+    /// Mentions whose context says the place is not the station's location (a region, a capital
+    /// named for its government, where a group is based or a person lives, an embassy's seat).
+    not_host_mentions: usize,
 }
 
 /// Names of the features [`assemble`] computes for each record, in order (the record scorer's
@@ -70,6 +77,9 @@ pub const FEATURES: &[&str] = &[
     "bureau_in_sentence",
     "lang_zh",
     "lang_es",
+    "station_term_gap",
+    "locative_before",
+    "not_host_share",
 ];
 
 /// Assembles records for `doc` from its spans. Returns the article relevance in [0, 1] and the
@@ -123,6 +133,12 @@ pub fn assemble_with_features(
                 q.mentions += p.mentions;
                 q.score = q.score.max(p.score);
                 q.first = q.first.min(p.first);
+                q.station_gap = match (q.station_gap, p.station_gap) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                q.locative |= p.locative;
+                q.not_host_mentions += p.not_host_mentions;
             })
             .or_insert(p);
     };
@@ -152,6 +168,18 @@ pub fn assemble_with_features(
         if country == "CN" {
             continue;
         }
+        let station_gap = sent.and_then(|k| {
+            station
+                .iter()
+                .filter(|s| doc.sentence_of_char(s.start) == Some(k))
+                .map(|s| {
+                    s.start
+                        .saturating_sub(span.end)
+                        .max(span.start.saturating_sub(s.end))
+                })
+                .min()
+        });
+        let (locative, not_host) = mention_context(doc, span);
         let city_key = city
             .as_ref()
             .map(|(_, i)| i.name_en.to_lowercase())
@@ -167,6 +195,9 @@ pub fn assemble_with_features(
                 same_sentence,
                 mentions: 1,
                 score: span.score,
+                station_gap,
+                locative,
+                not_host_mentions: usize::from(not_host),
             },
         );
     }
@@ -228,6 +259,13 @@ pub fn assemble_with_features(
                 )),
                 f64::from(u8::from(lang == "zh")),
                 f64::from(u8::from(lang == "es")),
+                // 1 right next to a station term, falling towards 0 with the distance; 0 when none
+                // shares the sentence.
+                p.station_gap
+                    .map(|g| 1.0 / (1.0 + g as f64 / 20.0))
+                    .unwrap_or(0.0),
+                f64::from(u8::from(p.locative)),
+                p.not_host_mentions as f64 / p.mentions.max(1) as f64,
             ]);
             let sents: Vec<usize> = {
                 let mut v: Vec<usize> = p.sentences.iter().copied().filter(|&k| near(k)).collect();
@@ -353,6 +391,74 @@ pub fn assemble_with_features(
         })
         .collect();
     (relevance, records, features)
+}
+
+/// The context of one place mention: whether a locative word comes right before it ("in", "en",
+/// "at", 在, 位于, optionally with an article), and whether the words around it say the place is not
+/// where a station is (a region or province, a capital named for its government, where a group is
+/// based or a person lives, the seat of an embassy: "based in Spain", "lives in New York",
+/// "región de Valparaíso", "the Valparaiso region", "the Chilean capital, Santiago", 驻爱尔兰).
+fn mention_context(doc: &Doc, span: &Span) -> (bool, bool) {
+    let before = doc
+        .slice_chars(span.start.saturating_sub(30)..span.start)
+        .to_lowercase();
+    let after = doc
+        .slice_chars(span.end..(span.end + 16).min(doc.char_len()))
+        .to_lowercase();
+    let b = before.trim_end();
+    let words: Vec<&str> = b
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let last = |n: usize| words.iter().rev().take(n).copied().collect::<Vec<_>>();
+    let tail = last(2);
+    let locative = matches!(
+        tail.first().copied(),
+        Some("in" | "en" | "at" | "near" | "inside" | "within")
+    ) || (tail.len() == 2
+        && matches!(tail[0], "the" | "el" | "la" | "los" | "las" | "del" | "de")
+        && matches!(tail[1], "in" | "en" | "at"))
+        || ["在", "于", "於", "位于", "位於", "设在", "設在"]
+            .iter()
+            .any(|w| b.ends_with(w));
+    let not_host_before = [
+        "based in",
+        "lives in",
+        "living in",
+        "live in",
+        "capital,",
+        "capital",
+        "embassy in",
+        "consulate in",
+        "embajada en",
+        "embajada de china en",
+        "consulado en",
+        "sede en",
+        "región de",
+        "region of",
+        "province of",
+        "provincia de",
+        "comunidad de",
+        "驻",
+        "駐",
+    ]
+    .iter()
+    .any(|w| b.ends_with(w));
+    let a = after.trim_start();
+    let not_host_after = [
+        "region",
+        "región",
+        "province",
+        "provincia",
+        "state",
+        "大使馆",
+        "大使館",
+        "领事馆",
+        "領事館",
+    ]
+    .iter()
+    .any(|w| a.starts_with(w));
+    (locative, not_host_before || not_host_after)
 }
 
 /// True for organisation names that are authorities rather than hosts (police, ministries,
