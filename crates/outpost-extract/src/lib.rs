@@ -20,6 +20,7 @@
 
 pub mod assemble;
 pub mod dates;
+pub mod fields;
 pub mod lang;
 pub mod link;
 pub mod logistic;
