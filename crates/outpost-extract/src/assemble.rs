@@ -257,7 +257,15 @@ pub fn assemble_with_features(
         .filter_map(|s| {
             let lead = s.text.chars().take_while(|c| !c.is_alphanumeric()).count();
             let name = s.text.trim_matches(|c: char| !c.is_alphanumeric());
-            (name.chars().count() >= 2).then(|| {
+            // A Latin-script name needs a given name and a surname ("Wang" alone or "Harry" is
+            // not enough to identify anyone); authorities and media tagged as people are dropped.
+            let latin = name.chars().all(|c| c < '\u{2e80}');
+            let ok = name.chars().count() >= 2
+                && (!latin || name.split_whitespace().count() >= 2)
+                && !looks_like_authority(name)
+                // A Chinese "name" starting with a function word is a tagging slip (為哈利).
+                && !name.starts_with(['为', '為', '的', '被', '是', '在', '和', '与', '與', '及']);
+            ok.then(|| {
                 let mut t = s.clone();
                 t.start += lead;
                 t.end = t.start + name.chars().count();
@@ -458,6 +466,11 @@ pub fn assemble_with_features(
                 let people: Vec<Person> = person_spans
                     .iter()
                     .filter(|s| in_sents(s))
+                    .filter(|s| {
+                        !host_candidates
+                            .iter()
+                            .any(|c| c.start < s.end && s.start < c.end)
+                    })
                     .filter_map(|s| {
                         let role = role_of(s);
                         (s.score >= 0.5 || (s.score >= 0.2 && role.is_some())).then_some((s, role))

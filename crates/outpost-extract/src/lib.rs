@@ -24,6 +24,7 @@ pub mod fields;
 pub mod lang;
 pub mod link;
 pub mod logistic;
+pub mod names;
 pub mod pipeline;
 pub mod standard;
 
