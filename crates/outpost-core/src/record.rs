@@ -57,7 +57,12 @@ pub struct StationRecord {
     pub evidence: Vec<Evidence>,
     /// Probability in [0, 1] that this record is a real station report.
     pub confidence: f32,
-    /// Confidence per field name (`country`, `city`, `bureau`, ...), each in [0, 1].
+    /// Confidence per field that has a value (`station_name`, `bureau`, `country`, `city`,
+    /// `address`, `host_org`, `people`, `dates`, `status`, `count`), each in [0, 1]: the score of
+    /// the component that found the value (matcher, tagger or cue rule) times how directly the text
+    /// ties it to this station (1 in a sentence naming the place, 0.8 next to the evidence, 0.5
+    /// elsewhere in the article); `people` and `dates` average over their items. A ranking score
+    /// for review, not a calibrated probability (only `confidence` is calibrated).
     #[serde(default)]
     pub field_confidence: BTreeMap<String, f32>,
 }
@@ -109,7 +114,10 @@ pub struct Address {
 pub struct Person {
     /// Name as written, in the article's script.
     pub name: String,
-    /// Role where stated (e.g. `operator`, `president of the association`).
+    /// Role where stated, normalised to English from a cue word in the clause around the name
+    /// (`head` from 负责人 / "in charge of" / encargado, `head of station` from 站长, `director`
+    /// from 主任 / director, `president` from 主席 / 会长 / presidente, `operator` from "who runs",
+    /// `secretary-general`, `representative`, `founder`, `owner`, `community leader` …).
     #[serde(default)]
     pub role: Option<String>,
 }
@@ -117,7 +125,9 @@ pub struct Person {
 /// A date about a station.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DateMention {
-    /// What happened: `opened`, `reported`, `closed` or `event`.
+    /// What happened: `opened` or `closed` (from a cue word in the date's clause: 成立, 揭牌, 设立,
+    /// opened, inaugurada / 关闭, closed, cerrada), `reported` (the article's own date, from its
+    /// metadata) or `event` (a date in the evidence with no such cue).
     pub kind: String,
     /// ISO 8601 value at the precision stated (`2022`, `2022-02`, `2022-02-14`).
     pub value: String,

@@ -150,9 +150,32 @@ pub fn fold_name(s: &str) -> String {
         .collect()
 }
 
+/// The forms a gold value can be matched in: the value itself and, when it carries a bracketed
+/// gloss ("Andywei Travel (agencia de viajes)", "长乐公会 (美国长乐公会)", "卡佩爾街(Capel Street)"),
+/// the value without the gloss and the gloss alone.
+fn gold_forms(gold: &str) -> Vec<String> {
+    let mut forms = vec![gold.to_string()];
+    let open = |c: char| matches!(c, '(' | '（');
+    let close = |c: char| matches!(c, ')' | '）');
+    if let (Some(a), Some(b)) = (gold.find(open), gold.rfind(close)) {
+        if a < b {
+            let inner_start = a + gold[a..].chars().next().map_or(1, char::len_utf8);
+            forms.push(format!("{}{}", &gold[..a], &gold[b + 1..]));
+            forms.push(gold[inner_start..b].to_string());
+        }
+    }
+    forms
+}
+
+/// Field comparison: after [`fold_name`], the prediction contains the gold value or the gold value
+/// contains the prediction, for the gold value or one of its [`gold_forms`].
 fn loose_match(pred: &str, gold: &str) -> bool {
-    let (p, g) = (fold_name(pred), fold_name(gold));
-    !p.is_empty() && !g.is_empty() && (p.contains(&g) || g.contains(&p))
+    let p = fold_name(pred);
+    !p.is_empty()
+        && gold_forms(gold).iter().any(|g| {
+            let g = fold_name(g);
+            !g.is_empty() && (p.contains(&g) || g.contains(&p))
+        })
 }
 
 /// Accuracy of one field over the matched records where the gold states it.
@@ -175,7 +198,8 @@ pub struct FieldScores {
     pub host_org: FieldScore,
     /// People: share of gold names found among predicted people (containment).
     pub people: FieldScore,
-    /// Date: a predicted date equals the gold date or starts with it.
+    /// Date: a predicted date stated in the text (any kind but `reported`, which is the article's
+    /// own date) equals the gold date or starts with it.
     pub date: FieldScore,
 }
 
@@ -387,7 +411,11 @@ fn score_fields(p: &StationRecord, g: &GoldRecord, fields: &mut [(usize, f64); 5
         fields[3].1 += found as f64 / g.people.len() as f64;
     }
     if let Some(date) = g.date.as_deref() {
-        let ok = p.dates.iter().any(|d| d.value.starts_with(date));
+        let ok = p
+            .dates
+            .iter()
+            .filter(|d| d.kind != "reported")
+            .any(|d| d.value.starts_with(date));
         fields[4].0 += 1;
         fields[4].1 += f64::from(u8::from(ok));
     }
@@ -438,6 +466,28 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn field_values_match_with_or_without_a_bracketed_gloss() {
+        assert!(loose_match(
+            "Andywei Travel",
+            "Andywei Travel (agencia de viajes)"
+        ));
+        assert!(loose_match(
+            "agencia de viajes",
+            "Andywei Travel (agencia de viajes)"
+        ));
+        assert!(loose_match("美国长乐公会", "长乐公会 (美国长乐公会)"));
+        assert!(loose_match(
+            "都柏林市中心卡佩爾街的一棟辦公樓",
+            "都柏林市中心卡佩爾街(Capel Street)的一棟辦公樓"
+        ));
+        assert!(!loose_match(
+            "Hotel Quito",
+            "Andywei Travel (agencia de viajes)"
+        ));
+        assert!(!loose_match("", "x"));
     }
 
     #[test]

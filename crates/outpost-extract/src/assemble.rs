@@ -12,6 +12,8 @@
 //! * The record's station name, bureau and evidence come from the mention's sentence (bureau only
 //!   when it sits in that sentence or in the neighbouring station-term sentence).
 
+use crate::dates::date_kind;
+use crate::fields::looks_like_authority;
 use outpost_core::{
     Address, Bureau, City, DateMention, Doc, Evidence, Label, Person, Span, StationRecord,
 };
@@ -53,6 +55,15 @@ struct Proposal {
     same_sentence: bool,
     mentions: usize,
     score: f32,
+    /// Smallest gap in code points between a mention and a station term of the same sentence.
+    station_gap: Option<usize>,
+    /// Some mention follows a locative word ("in", "en", 在, 位于).
+    locative: bool,
+    /// Mentions whose context says the place is not the station's location (a region, a capital
+    /// named for its government, where a group is based or a person lives, an embassy's seat).
+    not_host_mentions: usize,
+    /// Code-point ranges of every mention.
+    at: Vec<(usize, usize)>,
 }
 
 /// Names of the features [`assemble`] computes for each record, in order (the record scorer's
@@ -70,6 +81,9 @@ pub const FEATURES: &[&str] = &[
     "bureau_in_sentence",
     "lang_zh",
     "lang_es",
+    "station_term_gap",
+    "locative_before",
+    "not_host_share",
 ];
 
 /// Assembles records for `doc` from its spans. Returns the article relevance in [0, 1] and the
@@ -123,6 +137,13 @@ pub fn assemble_with_features(
                 q.mentions += p.mentions;
                 q.score = q.score.max(p.score);
                 q.first = q.first.min(p.first);
+                q.station_gap = match (q.station_gap, p.station_gap) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                q.locative |= p.locative;
+                q.not_host_mentions += p.not_host_mentions;
+                q.at.extend(p.at.iter().copied());
             })
             .or_insert(p);
     };
@@ -152,6 +173,18 @@ pub fn assemble_with_features(
         if country == "CN" {
             continue;
         }
+        let station_gap = sent.and_then(|k| {
+            station
+                .iter()
+                .filter(|s| doc.sentence_of_char(s.start) == Some(k))
+                .map(|s| {
+                    s.start
+                        .saturating_sub(span.end)
+                        .max(span.start.saturating_sub(s.end))
+                })
+                .min()
+        });
+        let (locative, not_host) = mention_context(doc, span);
         let city_key = city
             .as_ref()
             .map(|(_, i)| i.name_en.to_lowercase())
@@ -167,6 +200,10 @@ pub fn assemble_with_features(
                 same_sentence,
                 mentions: 1,
                 score: span.score,
+                station_gap,
+                locative,
+                not_host_mentions: usize::from(not_host),
+                at: vec![(span.start, span.end)],
             },
         );
     }
@@ -207,10 +244,137 @@ pub fn assemble_with_features(
             .collect();
         (keys.len() == 1).then(|| bureaus[0])
     };
+    let place_spans: Vec<&Span> = doc
+        .spans
+        .iter()
+        .filter(|s| matches!(s.label, Label::City | Label::Country | Label::Bureau))
+        .collect();
+    // People: names with trailing/leading punctuation trimmed ("Harry)"), never a place name.
+    let person_spans: Vec<Span> = doc
+        .spans_with(Label::Per)
+        .filter(|s| s.score >= 0.2)
+        .filter(|s| !place_spans.iter().any(|p| p.overlaps(s)))
+        .filter_map(|s| {
+            let lead = s.text.chars().take_while(|c| !c.is_alphanumeric()).count();
+            let name = s.text.trim_matches(|c: char| !c.is_alphanumeric());
+            // A Latin-script name needs a given name and a surname ("Wang" alone or "Harry" is
+            // not enough to identify anyone); authorities and media tagged as people are dropped.
+            let latin = name.chars().all(|c| c < '\u{2e80}');
+            let ok = name.chars().count() >= 2
+                && (!latin || name.split_whitespace().count() >= 2)
+                && !looks_like_authority(name)
+                // A Chinese "name" starting with a function word is a tagging slip (為哈利).
+                && !name.starts_with(['为', '為', '的', '被', '是', '在', '和', '与', '與', '及']);
+            ok.then(|| {
+                let mut t = s.clone();
+                t.start += lead;
+                t.end = t.start + name.chars().count();
+                t.text = name.to_string();
+                t
+            })
+        })
+        .collect();
+    let role_of = |s: &Span| -> Option<&'static str> {
+        let k = doc.sentence_of_char(s.start)?;
+        let r = doc.sentence_bytes().get(k)?.clone();
+        let sentence = doc.text().get(r.clone())?;
+        let rel = |sp: &Span| {
+            doc.byte_of_char(sp.start).saturating_sub(r.start)
+                ..doc.byte_of_char(sp.end).saturating_sub(r.start)
+        };
+        let others: Vec<std::ops::Range<usize>> = person_spans
+            .iter()
+            .filter(|o| o.start != s.start && doc.sentence_of_char(o.start) == Some(k))
+            .map(rel)
+            .collect();
+        crate::fields::role_near(sentence, rel(s), &others)
+    };
+    let finder = field_finder();
+    let to_cand = |f: crate::fields::Found| Cand {
+        start: doc.char_of_byte(f.bytes.start),
+        end: doc.char_of_byte(f.bytes.end),
+        text: f.text,
+        score: f.score,
+        owner: 0,
+    };
+    let mut host_candidates: Vec<Cand> = finder
+        .host_orgs(doc.text())
+        .into_iter()
+        .map(to_cand)
+        .collect();
+    for s in doc.spans_with(Label::Org).filter(|s| s.score >= 0.3) {
+        let multiword = s.text.split_whitespace().count() >= 2
+            || (s.text.chars().all(|c| c > '\u{2e80}') && s.text.chars().count() >= 3);
+        if !multiword
+            || looks_like_authority(&s.text)
+            || place_spans.iter().any(|p| p.overlaps(s))
+            || host_candidates
+                .iter()
+                .any(|c| c.start < s.end && s.start < c.end)
+        {
+            continue;
+        }
+        host_candidates.push(Cand {
+            start: s.start,
+            end: s.end,
+            text: s.text.clone(),
+            score: s.score.min(0.6),
+            owner: 0,
+        });
+    }
+    let mut address_candidates: Vec<Cand> = doc
+        .spans_with(Label::Address)
+        .filter(|a| a.score >= 0.25)
+        .filter(|a| {
+            !place_spans
+                .iter()
+                .any(|p| p.start <= a.start && a.end <= p.end)
+        })
+        .filter(|a| {
+            !a.text.chars().any(|c| c > '\u{2e80}')
+                || a.text.chars().any(|c| c.is_ascii_digit())
+                || ZH_ADDRESS_MARKS.iter().any(|m| a.text.contains(m))
+        })
+        .map(|a| Cand {
+            start: a.start,
+            end: a.end,
+            text: a.text.clone(),
+            score: a.score.min(1.0),
+            owner: 0,
+        })
+        .collect();
+    for f in finder.floor_descriptions(doc.text()) {
+        let c = to_cand(f);
+        if !address_candidates
+            .iter()
+            .any(|a| a.start < c.end && c.start < a.end)
+        {
+            address_candidates.push(c);
+        }
+    }
+    // Each candidate belongs to the record with the nearest mention.
+    for c in host_candidates
+        .iter_mut()
+        .chain(address_candidates.iter_mut())
+    {
+        c.owner = kept
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, p)| {
+                p.at.iter()
+                    .map(|&(s, e)| s.saturating_sub(c.end).max(c.start.saturating_sub(e)))
+                    .min()
+                    .unwrap_or(usize::MAX)
+            })
+            .map(|(k, _)| k)
+            .unwrap_or(0);
+    }
+    let city_records = kept.iter().filter(|p| p.city.is_some()).count();
     let mut features = Vec::new();
     let records = kept
         .into_iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(k_rec, p)| {
             let first_sent = p.sentences.iter().next().copied().unwrap_or(0);
             let places_in_sentence = place_sents.iter().filter(|&&k| k == first_sent).count();
             features.push(vec![
@@ -228,6 +392,13 @@ pub fn assemble_with_features(
                 )),
                 f64::from(u8::from(lang == "zh")),
                 f64::from(u8::from(lang == "es")),
+                // 1 right next to a station term, falling towards 0 with the distance; 0 when none
+                // shares the sentence.
+                p.station_gap
+                    .map(|g| 1.0 / (1.0 + g as f64 / 20.0))
+                    .unwrap_or(0.0),
+                f64::from(u8::from(p.locative)),
+                p.not_host_mentions as f64 / p.mentions.max(1) as f64,
             ]);
             let sents: Vec<usize> = {
                 let mut v: Vec<usize> = p.sentences.iter().copied().filter(|&k| near(k)).collect();
@@ -273,51 +444,136 @@ pub fn assemble_with_features(
                     )
                 });
             let in_window = |s: &&Span| in_sents(s) && s.score >= 0.5;
+            // How directly the text ties a value at code point `at` to this record: 1 in a sentence
+            // that mentions the place, 0.8 next to the evidence, 0.5 elsewhere.
+            let mention_sents: BTreeSet<usize> = p.sentences.iter().copied().collect();
+            let support = |at: usize| match doc.sentence_of_char(at) {
+                Some(k) if mention_sents.contains(&k) => 1.0f32,
+                Some(k)
+                    if sents
+                        .iter()
+                        .chain(mention_sents.iter())
+                        .any(|&e| e == k || e + 1 == k || k + 1 == e) =>
+                {
+                    0.8
+                }
+                _ => 0.5,
+            };
+            let mut field_confidence = BTreeMap::new();
             let people: Vec<Person> = {
                 let mut seen = BTreeSet::new();
-                doc.spans_with(Label::Per)
-                    .filter(in_window)
-                    .filter(|s| seen.insert(s.text.clone()))
-                    .map(|s| Person {
-                        name: s.text.clone(),
-                        role: None,
+                let mut confs = Vec::new();
+                let people: Vec<Person> = person_spans
+                    .iter()
+                    .filter(|s| in_sents(s))
+                    .filter(|s| {
+                        !host_candidates
+                            .iter()
+                            .any(|c| c.start < s.end && s.start < c.end)
                     })
-                    .collect()
+                    .filter_map(|s| {
+                        let role = role_of(s);
+                        (s.score >= 0.5 || (s.score >= 0.2 && role.is_some())).then_some((s, role))
+                    })
+                    .filter(|(s, _)| seen.insert(s.text.clone()))
+                    .map(|(s, role)| {
+                        confs.push(
+                            s.score.max(if role.is_some() { 0.6 } else { 0.0 }) * support(s.start),
+                        );
+                        Person {
+                            name: s.text.clone(),
+                            role: role.map(str::to_string),
+                        }
+                    })
+                    .collect();
+                if !confs.is_empty() {
+                    field_confidence.insert(
+                        "people".to_string(),
+                        confs.iter().sum::<f32>() / confs.len() as f32,
+                    );
+                }
+                people
             };
-            let host_org = doc
-                .spans_with(Label::Org)
-                .filter(in_window)
-                .filter(|s| {
-                    !doc.spans
-                        .iter()
-                        .any(|p| matches!(p.label, Label::Country | Label::City) && p.overlaps(s))
-                })
-                .find(|s| !looks_like_authority(&s.text))
-                .map(|s| s.text.clone());
-            let address = doc
-                .spans_with(Label::Address)
-                .filter(in_window)
-                .max_by(|a, b| a.score.total_cmp(&b.score))
-                .map(|s| Address {
-                    raw: s.text.clone(),
-                    components: Default::default(),
+            let in_sents_at = |at: usize| support(at) > 0.5;
+            // A named host organisation far from the evidence still belongs to the record when the
+            // article locates at most two stations.
+            let host_eligible =
+                |c: &Cand| in_sents_at(c.start) || (city_records <= 2 && c.score >= 0.7);
+            let host_org =
+                best_for(k_rec, &host_candidates, &host_eligible, &support).map(|(c, conf)| {
+                    field_confidence.insert("host_org".to_string(), conf);
+                    c.text.clone()
                 });
-            let dates: Vec<DateMention> = doc
-                .spans_with(Label::Date)
-                .filter(in_window)
-                .filter_map(|s| {
-                    Some(DateMention {
-                        kind: "event".to_string(),
-                        value: s.canonical.clone()?,
-                        as_written: s.text.clone(),
+            // A street address far from the evidence still belongs to the record when the article
+            // locates at most two stations.
+            let address_eligible = |c: &Cand| in_sents_at(c.start) || city_records <= 2;
+            let address = best_for(k_rec, &address_candidates, &address_eligible, &support).map(
+                |(c, conf)| {
+                    field_confidence.insert("address".to_string(), conf);
+                    Address {
+                        raw: c.text.clone(),
+                        components: Default::default(),
+                    }
+                },
+            );
+            let mut dates: Vec<DateMention> = Vec::new();
+            let mut date_conf: Vec<f32> = Vec::new();
+            for s in doc.spans_with(Label::Date).filter(in_window) {
+                let Some(value) = s.canonical.clone() else {
+                    continue;
+                };
+                let kind = doc
+                    .sentence_of_char(s.start)
+                    .and_then(|k| sentence_ranges.get(k))
+                    .map(|r| {
+                        date_kind(
+                            doc.slice_chars(r.start..s.start),
+                            doc.slice_chars(s.end..r.end),
+                        )
                     })
-                })
-                .collect();
+                    .unwrap_or("event");
+                date_conf
+                    .push(s.score * support(s.start) * if kind == "event" { 0.8 } else { 1.0 });
+                dates.push(DateMention {
+                    kind: kind.to_string(),
+                    value,
+                    as_written: s.text.clone(),
+                });
+            }
+            if !date_conf.is_empty() {
+                field_confidence.insert(
+                    "dates".to_string(),
+                    date_conf.iter().sum::<f32>() / date_conf.len() as f32,
+                );
+            }
+            if let Some(d) = doc
+                .document
+                .date
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+            {
+                dates.push(DateMention {
+                    kind: "reported".to_string(),
+                    value: d.trim().to_string(),
+                    as_written: d.trim().to_string(),
+                });
+            }
             let status = status_words(&evidence);
             let count = count_near(&evidence, p.city.as_ref().map(|(w, _)| w.as_str()));
             let confidence = if p.near_station { 0.75 } else { 0.35 } * p.score.max(0.5);
-            let mut field_confidence = BTreeMap::new();
             field_confidence.insert("country".to_string(), p.score);
+            if let Some(name) = &station_name {
+                let sc = station
+                    .iter()
+                    .find(|s| &s.text == name)
+                    .map(|s| s.score * support(s.start))
+                    .unwrap_or(0.5);
+                field_confidence.insert("station_name".to_string(), sc);
+            }
+            field_confidence.insert("count".to_string(), if count > 1 { 0.8 } else { 0.9 });
+            if !status.is_empty() {
+                field_confidence.insert("status".to_string(), 0.6);
+            }
             let city = p.city.map(|(written, info)| {
                 field_confidence.insert("city".to_string(), p.score);
                 City {
@@ -355,37 +611,107 @@ pub fn assemble_with_features(
     (relevance, records, features)
 }
 
-/// True for organisation names that are authorities rather than hosts (police, ministries,
-/// embassies, governments, courts, NGOs reporting on the stations).
-fn looks_like_authority(name: &str) -> bool {
-    let n = name.to_lowercase();
-    [
-        "police",
-        "polic",
-        "ministr",
-        "embass",
-        "embajada",
-        "government",
-        "gobierno",
-        "fbi",
-        "department",
-        "departamento",
-        "court",
-        "tribunal",
-        "safeguard",
-        "公安",
-        "警",
-        "使馆",
-        "外交部",
-        "政府",
-        "bureau",
-        "consulado",
-        "consulate",
-        "领事",
-        "領事",
+/// Marks of a Chinese street address or building (a bare division name such as 福建 is not one).
+const ZH_ADDRESS_MARKS: &[&str] = &[
+    "街", "路", "道", "巷", "号", "號", "楼", "樓", "层", "層", "埠", "厦", "廈", "室", "弄",
+];
+
+/// A host-organisation or address candidate: code-point range, text, rule score, owning record.
+struct Cand {
+    start: usize,
+    end: usize,
+    text: String,
+    score: f32,
+    owner: usize,
+}
+
+/// The shared field finder (patterns compiled once per process).
+fn field_finder() -> &'static crate::fields::FieldFinder {
+    static F: std::sync::OnceLock<crate::fields::FieldFinder> = std::sync::OnceLock::new();
+    F.get_or_init(crate::fields::FieldFinder::new)
+}
+
+/// The best candidate owned by record `k` and eligible by position: highest rule score × support,
+/// then earliest. Returns it with its field confidence (score × support).
+fn best_for<'a>(
+    k: usize,
+    cands: &'a [Cand],
+    eligible: &dyn Fn(&Cand) -> bool,
+    support: &dyn Fn(usize) -> f32,
+) -> Option<(&'a Cand, f32)> {
+    cands
+        .iter()
+        .filter(|c| c.owner == k && eligible(c))
+        .map(|c| (c, (c.score * support(c.start)).clamp(0.0, 1.0)))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.start.cmp(&a.0.start)))
+}
+
+/// The context of one place mention: whether a locative word comes right before it ("in", "en",
+/// "at", 在, 位于, optionally with an article), and whether the words around it say the place is not
+/// where a station is (a region or province, a capital named for its government, where a group is
+/// based or a person lives, the seat of an embassy: "based in Spain", "lives in New York",
+/// "región de Valparaíso", "the Valparaiso region", "the Chilean capital, Santiago", 驻爱尔兰).
+fn mention_context(doc: &Doc, span: &Span) -> (bool, bool) {
+    let before = doc
+        .slice_chars(span.start.saturating_sub(30)..span.start)
+        .to_lowercase();
+    let after = doc
+        .slice_chars(span.end..(span.end + 16).min(doc.char_len()))
+        .to_lowercase();
+    let b = before.trim_end();
+    let words: Vec<&str> = b
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let last = |n: usize| words.iter().rev().take(n).copied().collect::<Vec<_>>();
+    let tail = last(2);
+    let locative = matches!(
+        tail.first().copied(),
+        Some("in" | "en" | "at" | "near" | "inside" | "within")
+    ) || (tail.len() == 2
+        && matches!(tail[0], "the" | "el" | "la" | "los" | "las" | "del" | "de")
+        && matches!(tail[1], "in" | "en" | "at"))
+        || ["在", "于", "於", "位于", "位於", "设在", "設在"]
+            .iter()
+            .any(|w| b.ends_with(w));
+    let not_host_before = [
+        "based in",
+        "lives in",
+        "living in",
+        "live in",
+        "capital,",
+        "capital",
+        "embassy in",
+        "consulate in",
+        "embajada en",
+        "embajada de china en",
+        "consulado en",
+        "sede en",
+        "región de",
+        "region of",
+        "province of",
+        "provincia de",
+        "comunidad de",
+        "驻",
+        "駐",
     ]
     .iter()
-    .any(|w| n.contains(w))
+    .any(|w| b.ends_with(w));
+    let a = after.trim_start();
+    let not_host_after = [
+        "region",
+        "región",
+        "province",
+        "provincia",
+        "state",
+        "大使馆",
+        "大使館",
+        "领事馆",
+        "領事館",
+    ]
+    .iter()
+    .any(|w| a.starts_with(w));
+    (locative, not_host_before || not_host_after)
 }
 
 /// Status words found in the evidence sentences (closed, investigated, denied, arrested).

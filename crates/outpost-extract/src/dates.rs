@@ -225,6 +225,98 @@ impl DateRecognizer {
     }
 }
 
+/// Cue words that say what a date is about: (cue, lower case; kind). Kinds: `opened`, `closed`.
+const KIND_CUES: &[(&str, &str)] = &[
+    ("opened", "opened"),
+    ("open ", "opened"),
+    ("set up", "opened"),
+    ("established", "opened"),
+    ("launched", "opened"),
+    ("inaugurat", "opened"),
+    ("founded", "opened"),
+    ("began operat", "opened"),
+    ("started operat", "opened"),
+    ("abrió", "opened"),
+    ("abierta", "opened"),
+    ("abierto", "opened"),
+    ("inaugur", "opened"),
+    ("estableci", "opened"),
+    ("instalad", "opened"),
+    ("instaló", "opened"),
+    ("fundad", "opened"),
+    ("creada", "opened"),
+    ("creado", "opened"),
+    ("puso en marcha", "opened"),
+    ("成立", "opened"),
+    ("揭牌", "opened"),
+    ("设立", "opened"),
+    ("設立", "opened"),
+    ("开设", "opened"),
+    ("開設", "opened"),
+    ("开业", "opened"),
+    ("開業", "opened"),
+    ("启用", "opened"),
+    ("啟用", "opened"),
+    ("挂牌", "opened"),
+    ("掛牌", "opened"),
+    ("建立", "opened"),
+    ("closed", "closed"),
+    ("close ", "closed"),
+    ("shut", "closed"),
+    ("ceased", "closed"),
+    ("cerró", "closed"),
+    ("cerrad", "closed"),
+    ("cierre", "closed"),
+    ("clausur", "closed"),
+    ("关闭", "closed"),
+    ("關閉", "closed"),
+    ("关停", "closed"),
+    ("關停", "closed"),
+    ("停止运作", "closed"),
+    ("停止運作", "closed"),
+    ("撤销", "closed"),
+    ("撤銷", "closed"),
+];
+
+/// The kind of a date from the words of its clause: `opened` (成立, 揭牌, 设立, opened, set up,
+/// inaugurada, abrió …) or `closed` (关闭, closed, shut, cerrada …), whichever cue is nearest to the
+/// date within `before` (the text before the date, same sentence) and `after` (the text after it);
+/// the clause ends at `;`, `；`, `。`, `.` followed by a space, and at 40 characters. `event` when
+/// no cue is found.
+pub fn date_kind(before: &str, after: &str) -> &'static str {
+    let stop = |c: char| matches!(c, ';' | '；' | '。' | '\n');
+    let b: String = {
+        let rev: Vec<char> = before
+            .chars()
+            .rev()
+            .take_while(|c| !stop(*c))
+            .take(40)
+            .collect();
+        rev.into_iter().rev().collect::<String>().to_lowercase()
+    };
+    let a: String = after
+        .chars()
+        .take_while(|c| !stop(*c))
+        .take(40)
+        .collect::<String>()
+        .to_lowercase();
+    let mut best: Option<(usize, &'static str)> = None;
+    for (cue, kind) in KIND_CUES {
+        if let Some(p) = b.rfind(cue) {
+            let d = b.len() - p - cue.len();
+            if best.map(|(bd, _)| d < bd).unwrap_or(true) {
+                best = Some((d, kind));
+            }
+        }
+        if let Some(p) = a.find(cue) {
+            if best.map(|(bd, _)| p < bd).unwrap_or(true) {
+                best = Some((p, kind));
+            }
+        }
+    }
+    best.map(|(_, k)| k).unwrap_or("event")
+}
+
 impl Recognizer for DateRecognizer {
     fn name(&self) -> &str {
         "dates"
@@ -274,6 +366,26 @@ mod tests {
         assert_eq!(
             values("Since 2018 the bureau has expanded.", None),
             vec!["2018"]
+        );
+    }
+
+    #[test]
+    fn kinds_from_cue_words() {
+        assert_eq!(date_kind("The station ", " opened in Dublin"), "opened");
+        assert_eq!(date_kind("It opened in ", ""), "opened");
+        assert_eq!(date_kind("and it was closed on ", "."), "closed");
+        assert_eq!(date_kind("该站于", "揭牌成立"), "opened");
+        assert_eq!(date_kind("", "關閉"), "closed");
+        assert_eq!(date_kind("fue inaugurada en ", ""), "opened");
+        assert_eq!(date_kind("la comisaría fue cerrada en ", ""), "closed");
+        assert_eq!(
+            date_kind("Police said on ", " that they investigate"),
+            "event"
+        );
+        // A cue in another clause does not apply.
+        assert_eq!(
+            date_kind("It opened in 2019; in ", " a report appeared"),
+            "event"
         );
     }
 

@@ -20,9 +20,11 @@
 
 pub mod assemble;
 pub mod dates;
+pub mod fields;
 pub mod lang;
 pub mod link;
 pub mod logistic;
+pub mod names;
 pub mod pipeline;
 pub mod standard;
 

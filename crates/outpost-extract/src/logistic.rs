@@ -212,8 +212,12 @@ mod shipped {
         let m = Logistic::load_json(&text, "scorer.json", crate::assemble::FEATURES)
             .expect("shipped scorer loads with this build's features");
         // A place in a station-term sentence must outscore one far from any station term.
-        let near = [1.0, 1.0, 0.9, 0.7, 1.0, 1.1, 0.95, 0.2, 0.7, 1.0, 0.0, 0.0];
-        let far = [0.0, 0.0, 0.6, 0.7, 1.0, 1.1, 0.95, 0.8, 0.7, 0.0, 0.0, 0.0];
+        let near = [
+            1.0, 1.0, 0.9, 0.7, 1.0, 1.1, 0.95, 0.2, 0.7, 1.0, 0.0, 0.0, 0.8, 1.0, 0.0,
+        ];
+        let far = [
+            0.0, 0.0, 0.6, 0.7, 1.0, 1.1, 0.95, 0.8, 0.7, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0,
+        ];
         assert!(m.predict(&near) > m.predict(&far));
     }
 }

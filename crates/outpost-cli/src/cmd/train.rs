@@ -44,6 +44,10 @@ pub struct ScorerArgs {
     /// Models directory for the other components.
     #[arg(long)]
     pub models: Option<PathBuf>,
+    /// Also write the training rows (JSON Lines `{"article","features","label"}`) to this file,
+    /// for inspecting the features.
+    #[arg(long)]
+    pub rows: Option<PathBuf>,
 }
 
 /// Runs `outpost train`.
@@ -93,6 +97,13 @@ pub fn run(cmd: TrainCmd) -> anyhow::Result<()> {
         article += 1;
     }
     anyhow::ensure!(!rows.is_empty(), "no candidate records to train on");
+    if let Some(path) = &a.rows {
+        let mut f = outpost_io::AtomicFile::create(path)?;
+        for (art, x, y) in &rows {
+            f.write_json_line(&json!({"article": art, "features": x, "label": y}))?;
+        }
+        f.commit()?;
+    }
     let opt = TrainOptions {
         l2: a.l2,
         ..TrainOptions::default()
