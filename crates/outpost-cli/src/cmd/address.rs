@@ -9,6 +9,13 @@ use std::path::PathBuf;
 /// Address parsing and detection.
 #[derive(Debug, Args)]
 pub struct AddressArgs {
+    /// Folder of the compiled tables (default: `$OUTPOST_MODELS/address`, else `models/address`).
+    #[arg(long, global = true)]
+    models: Option<PathBuf>,
+    /// Build the tables from this shared data directory instead of loading the compiled ones
+    /// (to try table changes before `compile`).
+    #[arg(long, global = true, conflicts_with = "models")]
+    from_data: Option<PathBuf>,
     #[command(subcommand)]
     command: AddressCommand,
 }
@@ -37,6 +44,15 @@ enum AddressCommand {
         /// Texts; read stdin when none.
         texts: Vec<String>,
     },
+    /// Build the compiled tables (`models/address`) from the shared data directory.
+    Compile {
+        /// The shared data directory (holding `address/` and `gazetteer/`).
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        /// Output folder.
+        #[arg(short = 'o', long, default_value = "models/address")]
+        out: PathBuf,
+    },
     /// Score the detector on pyap.jsonl-style running-text cases.
     EvalDetect {
         /// The suite (pyap.jsonl).
@@ -60,7 +76,27 @@ fn inputs(args: Vec<String>) -> anyhow::Result<Vec<String>> {
 
 /// Runs the subcommand.
 pub fn run(args: AddressArgs) -> anyhow::Result<()> {
-    let parser = AddressParser::load().context("loading the address tables")?;
+    if let AddressCommand::Compile { data, out } = &args.command {
+        let parser = AddressParser::from_data(data)
+            .with_context(|| format!("building the address tables from {}", data.display()))?;
+        let summary = parser
+            .compile(out)
+            .with_context(|| format!("writing the compiled tables to {}", out.display()))?;
+        println!("{}", serde_json::to_string(&summary)?);
+        return Ok(());
+    }
+    let parser = match (&args.from_data, &args.models) {
+        (Some(d), _) => AddressParser::from_data(d)
+            .with_context(|| format!("building the address tables from {}", d.display()))?,
+        (None, Some(m)) => AddressParser::load_dir(m)
+            .with_context(|| format!("loading the address tables from {}", m.display()))?,
+        (None, None) => AddressParser::load().with_context(|| {
+            format!(
+                "loading the address tables from {} (build them with `outpost address compile`)",
+                outpost_address::compiled::default_models_dir().display()
+            )
+        })?,
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.command {
@@ -70,7 +106,7 @@ pub fn run(args: AddressArgs) -> anyhow::Result<()> {
                 writeln!(
                     out,
                     "{}",
-                    serde_json::json!({"input": a, "components": p.components, "admin": p.admin, "country_code": p.country_code})
+                    serde_json::json!({"input": a, "components": p.components, "admin": p.admin, "official": p.official, "country_code": p.country_code})
                 )?;
             }
         }
@@ -139,6 +175,7 @@ pub fn run(args: AddressArgs) -> anyhow::Result<()> {
                 writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
             }
         }
+        AddressCommand::Compile { .. } => {}
     }
     Ok(())
 }
