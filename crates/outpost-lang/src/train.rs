@@ -9,8 +9,8 @@
 use crate::error::LangError;
 use crate::hanzi::HanVariants;
 use crate::lang::Lang;
-use crate::script::Script;
 use crate::ngram::{ngram_hash, quantise, write_model, Entry};
+use crate::script::Script;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -55,11 +55,7 @@ fn stripped_forms(g: &[char]) -> Option<(Vec<char>, Option<Vec<char>>)> {
     if bare.iter().all(Option::is_none) {
         return None;
     }
-    let replaced = g
-        .iter()
-        .zip(&bare)
-        .map(|(&c, b)| b.unwrap_or(c))
-        .collect();
+    let replaced = g.iter().zip(&bare).map(|(&c, b)| b.unwrap_or(c)).collect();
     let ends_kept =
         bare.first().is_some_and(Option::is_none) && bare.last().is_some_and(Option::is_none);
     let dropped = ends_kept.then(|| {
@@ -92,7 +88,10 @@ pub fn mix_stripped(joint: &HashMap<Vec<char>, f64>, share: f64) -> HashMap<Vec<
             }
         };
     };
-    for (g, &j) in joint {
+    // Sorted, so that the floating-point sums (and the built table) do not depend on hash order.
+    let mut entries: Vec<(&Vec<char>, f64)> = joint.iter().map(|(g, &j)| (g, j)).collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    for (g, j) in entries {
         match stripped_forms(g) {
             None => add(g, j), // (1 - 2 share) + share + share: unchanged
             Some((replaced, dropped)) => {
