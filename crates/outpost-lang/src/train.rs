@@ -88,7 +88,10 @@ pub fn mix_stripped(joint: &HashMap<Vec<char>, f64>, share: f64) -> HashMap<Vec<
             }
         };
     };
-    for (g, &j) in joint {
+    // Sorted, so that the floating-point sums (and the built table) do not depend on hash order.
+    let mut entries: Vec<(&Vec<char>, f64)> = joint.iter().map(|(g, &j)| (g, j)).collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    for (g, j) in entries {
         match stripped_forms(g) {
             None => add(g, j), // (1 - 2 share) + share + share: unchanged
             Some((replaced, dropped)) => {
