@@ -42,6 +42,9 @@ enum Command {
     Ner(cmd::ner::NerCmd),
     /// Parse addresses, find them in text, and score both.
     Address(cmd::address::AddressArgs),
+    /// Synthetic scale corpora with planted station reports.
+    #[command(subcommand)]
+    Corpus(cmd::corpus::CorpusCmd),
     /// HTML main-text extraction: show what the readers take from pages, score the extractors.
     #[command(subcommand)]
     Extract(cmd::extract::ExtractCommand),
@@ -61,6 +64,7 @@ fn main() -> anyhow::Result<()> {
         Command::Langid(a) => cmd::langid::run(a),
         Command::Ner(c) => cmd::ner::run(c),
         Command::Address(args) => cmd::address::run(args),
+        Command::Corpus(c) => cmd::corpus::run(c),
         Command::Extract(c) => cmd::extract::run(c),
     }
 }

@@ -18,10 +18,23 @@ pub struct DocOutput {
     pub spans: Vec<Span>,
     /// One feature row per record (see [`crate::assemble::FEATURES`]), for training the scorer.
     pub features: Vec<Vec<f64>>,
+    /// True when the pre-filter ruled the article out: no recognizer ran, relevance is 0 and the
+    /// language came from the pre-filter's quick detector (see [`PipelineBuilder::prefilter`]).
+    pub screened_out: bool,
 }
 
 /// A language detector: text in, ISO 639-1 code (or `None`) and confidence out.
 pub type LanguageFn = dyn Fn(&str) -> (Option<String>, f32) + Send + Sync;
+
+/// A pre-filter: article text in, `true` when the article could report a station (so the
+/// recognizers must run), `false` when it certainly cannot.
+pub type PrefilterFn = dyn Fn(&str) -> bool + Send + Sync;
+
+/// A pre-filter and the cheaper language detector used on the articles it rejects.
+struct Screen {
+    check: Box<PrefilterFn>,
+    detector: Box<LanguageFn>,
+}
 
 struct NoPlaces;
 impl PlaceLookup for NoPlaces {
@@ -30,16 +43,35 @@ impl PlaceLookup for NoPlaces {
     }
 }
 
-/// Builds a [`Pipeline`]. Defaults: whatlang language detection, no recognizers, no place lookup.
+/// Builds a [`Pipeline`]. Defaults: outpost-lang language detection ([`crate::lang::detect`]), no
+/// pre-filter, no recognizers, no place lookup.
 pub struct PipelineBuilder {
     recognizers: Vec<Box<dyn Recognizer>>,
     places: Box<dyn PlaceLookup>,
     versions: BTreeMap<String, String>,
     detector: Box<LanguageFn>,
     scorer: Option<Logistic>,
+    screen: Option<Screen>,
 }
 
 impl PipelineBuilder {
+    /// Sets a pre-filter. Articles it rejects skip every recognizer and assembly: they get
+    /// relevance 0, no records, and the language `quick_detector` gives (language detection is
+    /// the costliest step left for them, so a cheaper detector may serve, e.g. one reading only
+    /// the start of the text). The pre-filter must accept every article that could yield a
+    /// station-term span, or records are lost.
+    pub fn prefilter(
+        mut self,
+        check: impl Fn(&str) -> bool + Send + Sync + 'static,
+        quick_detector: impl Fn(&str) -> (Option<String>, f32) + Send + Sync + 'static,
+    ) -> Self {
+        self.screen = Some(Screen {
+            check: Box::new(check),
+            detector: Box::new(quick_detector),
+        });
+        self
+    }
+
     /// Sets the learned record scorer (its probability becomes each record's confidence).
     pub fn scorer(mut self, model: Logistic) -> Self {
         self.scorer = Some(model);
@@ -87,6 +119,7 @@ impl PipelineBuilder {
             versions: self.versions,
             detector: self.detector,
             scorer: self.scorer,
+            screen: self.screen,
         }
     }
 }
@@ -98,6 +131,7 @@ pub struct Pipeline {
     versions: BTreeMap<String, String>,
     detector: Box<LanguageFn>,
     scorer: Option<Logistic>,
+    screen: Option<Screen>,
 }
 
 impl Pipeline {
@@ -109,6 +143,7 @@ impl Pipeline {
             versions: BTreeMap::new(),
             detector: Box::new(crate::lang::detect),
             scorer: None,
+            screen: None,
         }
     }
 
@@ -125,11 +160,16 @@ impl Pipeline {
         &self.versions
     }
 
-    /// Runs the pipeline on one document. Never fails; an empty text gives no spans and no records.
-    pub fn process(&self, document: Document) -> DocOutput {
-        let mut doc = Doc::new(document);
-        let (lang, conf) = (self.detector)(doc.text());
-        doc.lang = match (lang, doc.document.lang.as_deref()) {
+    /// Whether a pre-filter is set.
+    pub fn has_prefilter(&self) -> bool {
+        self.screen.is_some()
+    }
+
+    /// Detects the language of `text`, falling back to the document's own hint when the detector
+    /// is unsure or disagrees weakly.
+    fn language(detector: &LanguageFn, text: &str, hint: Option<&str>) -> (Option<String>, f32) {
+        let (lang, conf) = detector(text);
+        let lang = match (lang, hint) {
             (Some(l), Some(hint)) if conf < 0.5 => {
                 if l == hint {
                     Some(l)
@@ -140,6 +180,41 @@ impl Pipeline {
             (Some(l), _) => Some(l),
             (None, hint) => hint.map(str::to_string),
         };
+        (lang, conf)
+    }
+
+    /// Runs the pipeline on one document. Never fails; an empty text gives no spans and no records.
+    pub fn process(&self, document: Document) -> DocOutput {
+        if let Some(screen) = &self.screen {
+            if !(screen.check)(&document.text) {
+                let (lang, _) = Self::language(
+                    screen.detector.as_ref(),
+                    &document.text,
+                    document.lang.as_deref(),
+                );
+                let summary = ArticleSummary {
+                    id: document.id.clone(),
+                    lang,
+                    relevance: 0.0,
+                    records: 0,
+                };
+                return DocOutput {
+                    document,
+                    summary,
+                    records: Vec::new(),
+                    spans: Vec::new(),
+                    features: Vec::new(),
+                    screened_out: true,
+                };
+            }
+        }
+        let mut doc = Doc::new(document);
+        let (lang, conf) = Self::language(
+            self.detector.as_ref(),
+            doc.text(),
+            doc.document.lang.as_deref(),
+        );
+        doc.lang = lang;
         doc.lang_confidence = conf;
         for r in &self.recognizers {
             let spans = r.recognize(&doc);
@@ -166,6 +241,59 @@ impl Pipeline {
             records,
             spans,
             features,
+            screened_out: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use outpost_core::{Label, Span};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// Marks every occurrence of "comisaría" as a station term and counts its calls.
+    struct Counting(Arc<AtomicUsize>);
+    impl Recognizer for Counting {
+        fn name(&self) -> &str {
+            "counting"
+        }
+        fn recognize(&self, doc: &Doc) -> Vec<Span> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            doc.text()
+                .match_indices("comisaría")
+                .map(|(b, m)| {
+                    let mut s = doc.span_from_bytes(b, b + m.len(), Label::StationTerm, "counting");
+                    s.score = 0.9;
+                    s
+                })
+                .collect()
+        }
+    }
+
+    #[test]
+    fn prefilter_skips_recognizers_and_keeps_the_language() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let p = Pipeline::builder()
+            .recognizer(Counting(calls.clone()))
+            .prefilter(|t: &str| t.contains("comisar"), crate::lang::detect)
+            .build();
+        assert!(p.has_prefilter());
+        let out = p.process(Document::new(
+            "neg",
+            "El Real Madrid ganó el partido de anoche en el estadio.",
+        ));
+        assert!(out.screened_out);
+        assert_eq!(out.summary.relevance, 0.0);
+        assert_eq!(out.summary.lang.as_deref(), Some("es"));
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+        let out = p.process(Document::new(
+            "pos",
+            "La policía investiga una comisaría china en Madrid.",
+        ));
+        assert!(!out.screened_out);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert!(out.summary.relevance >= 0.5);
     }
 }

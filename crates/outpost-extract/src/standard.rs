@@ -101,16 +101,9 @@ pub fn build(models: &Path, opts: Options) -> Result<Pipeline, SetupError> {
             source,
         })?,
     );
-    let detector = outpost_lang::Detector::new().map_err(|e| SetupError::Lang(e.to_string()))?;
+    let language = crate::lang::ArticleLanguage::new().map_err(SetupError::Lang)?;
     let mut b = Pipeline::builder()
-        .detector(move |text: &str| {
-            let mut end = text.len().min(8192);
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            let d = detector.detect(&text[..end]);
-            (d.lang.map(|l| l.code().to_string()), d.confidence)
-        })
+        .detector(move |text: &str| language.detect(text))
         .recognizer(matchers.clone())
         .recognizer(DateRecognizer::new())
         .places(MatchPlaces(matchers))

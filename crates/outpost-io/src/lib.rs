@@ -14,6 +14,8 @@
 //! * [`html`]: a minimal HTML-to-text conversion (title, body text, scripts and styles removed).
 //! * [`write`]: [`AtomicFile`] (written under a temporary name, renamed when complete) and JSON
 //!   Lines.
+//! * [`checkpoint`]: [`checkpoint::PartialRun`], output files committed at durable checkpoints so an
+//!   interrupted run can resume (`outpost run --resume`) with byte-identical results.
 //! * [`batch`]: an ordered, bounded-memory parallel map over a document stream (rayon), so output is
 //!   byte-identical for any thread count and one panicking document never stops the batch.
 //!
@@ -28,6 +30,7 @@
 
 pub mod batch;
 pub mod charset;
+pub mod checkpoint;
 pub mod error;
 pub mod extract;
 pub mod html;

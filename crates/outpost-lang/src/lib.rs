@@ -17,7 +17,9 @@
 //!
 //! How it works: the script of the letters picks the candidate languages (Cyrillic, Arabic, hangul
 //! decide alone; kana makes Han text Japanese); among several candidates a compact character
-//! n-gram model (orders 1..=5, stupid backoff) derived from lingua's language models picks one, and
+//! n-gram model (orders 1..=5, stupid backoff) derived from lingua's language models, with
+//! accent-stripped text mixed into every Latin-script language (archives lose diacritics: URLs,
+//! headlines, OCR, ASCII-only feeds; see `train::mix_stripped`, feature `compare`), picks one, and
 //! its posterior, with a softmax temperature fitted on training text, is the confidence. Chinese
 //! results carry `zh-Hans`/`zh-Hant` from OpenCC's variant characters.
 //!

@@ -10,11 +10,98 @@ use crate::error::LangError;
 use crate::hanzi::HanVariants;
 use crate::lang::Lang;
 use crate::ngram::{ngram_hash, quantise, write_model, Entry};
+use crate::script::Script;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// How many n-grams of each order (1..=5) to keep per language, by joint frequency.
 pub const DEFAULT_LIMITS: [usize; 5] = [usize::MAX, usize::MAX, usize::MAX, 24_000, 24_000];
+
+/// Default share of accent-stripped text assumed in a Latin-script language's text, split evenly
+/// between the two ways archives lose diacritics: replaced by the bare letter (`educacion`: URLs,
+/// headlines, ASCII-only feeds) and dropped (`educacin`: text that went through a lossy encoding).
+pub const DEFAULT_STRIPPED_SHARE: f64 = 0.25;
+
+/// A Latin letter with diacritics as its bare ASCII letter (`é` -> `e`, `ñ` -> `n`); `None` for
+/// every other character (ASCII letters, `ß`, `ł`, `ı`, non-Latin scripts).
+pub fn bare_letter(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return None;
+    }
+    let mut base = None;
+    let mut marks = 0;
+    let mut other = false;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        if d.is_ascii_alphabetic() && base.is_none() {
+            base = Some(d);
+        } else if unicode_normalization::char::is_combining_mark(d) {
+            marks += 1;
+        } else {
+            other = true;
+        }
+    });
+    match base {
+        Some(b) if marks > 0 && !other => Some(b),
+        _ => None,
+    }
+}
+
+/// The two accent-stripped forms of an n-gram: letters replaced by their bare letter, and letters
+/// dropped. The dropped form is `None` when the n-gram begins or ends with a dropped letter (its
+/// mass is counted by the shorter n-gram that begins and ends with kept letters) or has no
+/// letter left; both are `None` when the n-gram has no letter with diacritics.
+fn stripped_forms(g: &[char]) -> Option<(Vec<char>, Option<Vec<char>>)> {
+    let bare: Vec<Option<char>> = g.iter().map(|&c| bare_letter(c)).collect();
+    if bare.iter().all(Option::is_none) {
+        return None;
+    }
+    let replaced = g.iter().zip(&bare).map(|(&c, b)| b.unwrap_or(c)).collect();
+    let ends_kept =
+        bare.first().is_some_and(Option::is_none) && bare.last().is_some_and(Option::is_none);
+    let dropped = ends_kept.then(|| {
+        g.iter()
+            .zip(&bare)
+            .filter(|(_, b)| b.is_none())
+            .map(|(&c, _)| c)
+            .collect()
+    });
+    Some((replaced, dropped))
+}
+
+/// Mixes accent-stripped text into a language's n-gram distribution: with `joint` the log joint
+/// probability of each n-gram (by code points), returns the log joint probabilities of
+/// `(1 - 2 share) * original + share * replaced + share * dropped`, where "replaced" and "dropped"
+/// are the n-gram distributions of the same text with every letter with diacritics replaced by its
+/// bare letter or deleted (see [`stripped_forms`]). A language without such letters is unchanged.
+pub fn mix_stripped(joint: &HashMap<Vec<char>, f64>, share: f64) -> HashMap<Vec<char>, f64> {
+    if share <= 0.0 {
+        return joint.clone();
+    }
+    let keep = (1.0 - 2.0 * share).max(1e-9).ln();
+    let part = share.ln();
+    let mut out: HashMap<Vec<char>, f64> = HashMap::with_capacity(joint.len() * 5 / 4);
+    let mut add = |g: &[char], lp: f64| {
+        match out.get_mut(g) {
+            Some(v) => *v = log_sum_exp(*v, lp),
+            None => {
+                out.insert(g.to_vec(), lp);
+            }
+        };
+    };
+    for (g, &j) in joint {
+        match stripped_forms(g) {
+            None => add(g, j), // (1 - 2 share) + share + share: unchanged
+            Some((replaced, dropped)) => {
+                add(g, keep + j);
+                add(&replaced, part + j);
+                if let Some(d) = dropped {
+                    add(&d, part + j);
+                }
+            }
+        }
+    }
+    out
+}
 
 /// The languages whose n-grams the table holds: those that share a script with another language
 /// (the others are told apart by script alone).
@@ -152,37 +239,56 @@ fn log_sum_exp(a: f64, b: f64) -> f64 {
 /// Builds the n-gram table for `langs` from lingua's models, keeping `limits[n-1]` n-grams of order
 /// `n` per language (by joint frequency). Han characters are folded to Simplified with `variants`
 /// first, so that Traditional Chinese is scored like Simplified and zh/ja are told apart by the
-/// characters and words that really differ.
+/// characters and words that really differ. Latin-script languages get `stripped_share` of
+/// accent-stripped text mixed in (see [`mix_stripped`]; 0 keeps lingua's probabilities).
 pub fn build_table(
     langs: &[Lang],
     limits: [usize; 5],
     variants: &HanVariants,
+    stripped_share: f64,
 ) -> Result<(Vec<u8>, TableStats), LangError> {
     let mut stats = TableStats::default();
     let mut table: HashMap<Vec<char>, Vec<u8>> = HashMap::new();
     for (col, &lang) in langs.iter().enumerate() {
         let model = read_lingua(lang)?;
         // Joint log probability: sum of the conditional log probabilities of all prefixes.
-        let mut by_order: [Vec<(Vec<char>, f64, f64)>; 5] = Default::default();
-        for (g, &lp) in &model {
+        let mut joint: HashMap<Vec<char>, f64> = HashMap::with_capacity(model.len());
+        for g in model.keys() {
             let chars: Vec<char> = g.chars().collect();
             let n = chars.len();
             if n == 0 || n > 5 {
                 continue;
             }
-            let mut joint = 0.0;
+            let mut sum = 0.0;
             let mut ok = true;
             for k in 1..=n {
                 let prefix: String = chars[..k].iter().collect();
                 match model.get(&prefix) {
-                    Some(v) => joint += v,
+                    Some(v) => sum += v,
                     None => ok = false,
                 }
             }
             if ok {
-                let chars: Vec<char> = chars.iter().map(|&c| variants.fold(c)).collect();
-                by_order[n - 1].push((chars, lp, joint));
+                joint.insert(chars, sum);
             }
+        }
+        if lang.writes(Script::Latin) {
+            joint = mix_stripped(&joint, stripped_share);
+        }
+        let mut by_order: [Vec<(Vec<char>, f64, f64)>; 5] = Default::default();
+        for (chars, &j) in &joint {
+            let n = chars.len();
+            // Conditional log probability of the last character given the others.
+            let lp = if n == 1 {
+                j
+            } else {
+                match joint.get(&chars[..n - 1]) {
+                    Some(p) => j - p,
+                    None => continue,
+                }
+            };
+            let chars: Vec<char> = chars.iter().map(|&c| variants.fold(c)).collect();
+            by_order[n - 1].push((chars, lp, j));
         }
         let mut read = [0usize; 5];
         let mut kept = [0usize; 5];
@@ -315,4 +421,48 @@ pub fn fit_calibration(det: &crate::Detector, cases: &[(Lang, String)]) -> ([f32
         }
     }
     (best.0, base, best.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn bare_letters_of_latin_diacritics_only() {
+        assert_eq!(bare_letter('é'), Some('e'));
+        assert_eq!(bare_letter('ñ'), Some('n'));
+        assert_eq!(bare_letter('Ç'), Some('C'));
+        assert_eq!(bare_letter('a'), None);
+        assert_eq!(bare_letter('ß'), None);
+        assert_eq!(bare_letter('ł'), None);
+        assert_eq!(bare_letter('警'), None);
+    }
+
+    #[test]
+    fn stripped_text_gets_mass_and_plain_ngrams_keep_theirs() {
+        let mut joint = HashMap::new();
+        joint.insert(g("ci"), (0.02f64).ln());
+        joint.insert(g("ció"), (0.015f64).ln());
+        joint.insert(g("ción"), (0.014f64).ln());
+        joint.insert(g("cin"), (0.0001f64).ln());
+        joint.insert(g("the"), (0.03f64).ln());
+        let mixed = mix_stripped(&joint, 0.25);
+        // an n-gram without diacritics and no stripped look-alike is unchanged
+        assert!((mixed[&g("the")] - joint[&g("the")]).abs() < 1e-12);
+        // ción -> cion (replaced) and cin (dropped)
+        let cion = mixed[&g("cion")].exp();
+        assert!((cion - 0.25 * 0.014).abs() < 1e-12);
+        let cin = mixed[&g("cin")].exp();
+        assert!((cin - (0.0001 + 0.25 * 0.014)).abs() < 1e-9, "{cin}");
+        // the accented original keeps half its mass
+        assert!((mixed[&g("ción")].exp() - 0.5 * 0.014).abs() < 1e-12);
+        // ció ends with a dropped letter: its dropped form is counted by "ci" itself
+        assert!((mixed[&g("cio")].exp() - 0.25 * 0.015).abs() < 1e-12);
+        assert!((mixed[&g("ci")].exp() - 0.02).abs() < 1e-12);
+        assert_eq!(mix_stripped(&joint, 0.0), joint);
+    }
 }

@@ -8,11 +8,11 @@
 //! security bureau", "Policía de Qingtian", "Oficina de Seguridad Pública de Fuzhou". Misspelt
 //! names next to a police word ("Fozhou police") are found by fuzzy matching with a lower score.
 
-use crate::fold::{Folded, MatchFolder};
 use crate::fuzzy::FuzzyIndex;
 use crate::scan::{is_cjk, is_word_char, Dict, DictBuilder};
 use crate::tables::BureauRow;
 use crate::MatchError;
+use outpost_core::text::{FoldedText, Folder};
 use outpost_core::{Doc, Label, Recognizer, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -47,6 +47,11 @@ pub struct BureauTables {
     fuzzy: FuzzyIndex,
 }
 
+/// The police words every Chinese bureau form contains (公安局, 公安厅, 警方, 警侨, 分局 …): the
+/// pre-filter's anchors for Chinese bureaus. Every form generated in [`BureauTables::new`] ends in
+/// or contains one of them.
+pub(crate) const ZH_POLICE_WORDS: &[&str] = &["公安", "警方", "警侨", "分局"];
+
 const MUNICIPALITIES: &[&str] = &["北京市", "天津市", "上海市", "重庆市"];
 
 fn rank(row: &BureauRow) -> (u8, bool, &str) {
@@ -63,7 +68,7 @@ impl BureauTables {
     /// `stored_latin` may hold serialised automata (see [`crate::scan::Dict::serialize`]).
     pub fn new(
         rows: Vec<BureauRow>,
-        folder: &MatchFolder,
+        folder: &Folder,
         stored_zh: Option<&[u8]>,
         stored_latin: Option<&[u8]>,
     ) -> Result<Self, MatchError> {
@@ -194,7 +199,7 @@ impl BureauTables {
 }
 
 /// Police words after a Latin name: (phrase, score in percent).
-const AFTER: &[(&str, u8)] = &[
+pub(crate) const AFTER: &[(&str, u8)] = &[
     ("public security bureau", 95),
     ("public security department", 95),
     ("public security", 90),
@@ -221,7 +226,7 @@ const MODIFIERS: &[&str] = &[
 ];
 
 /// Police words before a Latin name (Spanish and "X of Name" forms).
-const BEFORE: &[(&str, u8)] = &[
+pub(crate) const BEFORE: &[(&str, u8)] = &[
     ("seguridad publica de", 95),
     ("seguridad publica de la ciudad de", 95),
     ("public security bureau of", 95),
@@ -288,7 +293,7 @@ fn before_score(text: &str, start: usize) -> Option<u8> {
 #[derive(Debug, Clone)]
 pub struct BureauRecognizer {
     pub(crate) tables: Arc<BureauTables>,
-    pub(crate) folder: Arc<MatchFolder>,
+    pub(crate) folder: Arc<Folder>,
 }
 
 impl BureauRecognizer {
@@ -313,9 +318,9 @@ impl BureauRecognizer {
     }
 
     /// Recognises bureaus on an already folded copy of the document text.
-    pub fn recognize_folded(&self, doc: &Doc, folded: &Folded) -> Vec<Span> {
+    pub fn recognize_folded(&self, doc: &Doc, folded: &FoldedText) -> Vec<Span> {
         let t = &*self.tables;
-        let text = &folded.text;
+        let text = &folded.folded;
         let mut spans = Vec::new();
         for h in t.zh.find(text) {
             let p = t.zh.payloads(h.pattern);
@@ -371,9 +376,15 @@ impl BureauRecognizer {
     }
 
     /// Capitalised words next to a police word that are one edit away from a division's name.
-    fn fuzzy(&self, doc: &Doc, folded: &Folded, exact: &[(usize, usize)], spans: &mut Vec<Span>) {
+    fn fuzzy(
+        &self,
+        doc: &Doc,
+        folded: &FoldedText,
+        exact: &[(usize, usize)],
+        spans: &mut Vec<Span>,
+    ) {
         let t = &*self.tables;
-        let text = &folded.text;
+        let text = &folded.folded;
         let mut i = 0;
         let bytes = text.as_bytes();
         while i < bytes.len() {

@@ -164,7 +164,7 @@ pub fn compile(
     // Build the automata once from the written tables and store them.
     let t2s = crate::tables::read_t2s(&out.join(T2S))?;
     let m = crate::Matchers::from_rows(
-        std::sync::Arc::new(crate::fold::MatchFolder::new(t2s)),
+        std::sync::Arc::new(outpost_core::text::Folder::new().with_char_map(t2s)),
         countries,
         cities,
         bureaus,

@@ -11,7 +11,7 @@
 //! * [`PlaceRecognizer`]: `COUNTRY` spans (canonical = ISO alpha-2) and `CITY` spans (canonical =
 //!   GeoNames id), with [`PlaceRecognizer::place_info`] for name, country and coordinates.
 //!
-//! All three match on folded text ([`fold::MatchFolder`]: NFKC-style compatibility folding, case
+//! All three match on folded text ([`outpost_core::text::Folder`]: NFKC-style compatibility folding, case
 //! and accent folding, Traditional→Simplified) with Aho–Corasick and report code-point offsets in
 //! the original text. [`Matchers::load`] reads the compiled tables from `models/match/`;
 //! [`compile::compile`] builds them from `../shared/data/gazetteer/`.
@@ -29,10 +29,10 @@ pub mod bureaus;
 pub mod compile;
 pub mod error;
 pub mod eval;
-pub mod fold;
 pub mod fuzzy;
 pub mod pinyin;
 pub mod places;
+pub mod prefilter;
 pub mod scan;
 pub mod stations;
 pub mod tables;
@@ -40,6 +40,7 @@ pub mod tables;
 pub use bureaus::{BureauInfo, BureauRecognizer};
 pub use error::MatchError;
 pub use places::{PlaceInfo, PlaceRecognizer};
+pub use prefilter::{Prefilter, PrefilterHits, PREFILTER_MIN_SCORE};
 pub use stations::StationTermRecognizer;
 
 use outpost_core::{Doc, Recognizer, Span};
@@ -102,17 +103,17 @@ pub struct Matchers {
     places: PlaceRecognizer,
     bureaus: BureauRecognizer,
     stations: StationTermRecognizer,
-    folder: Arc<MatchFolder>,
+    folder: Arc<Folder>,
 }
 
-use fold::MatchFolder;
+use outpost_core::text::Folder;
 
 impl Matchers {
     /// Loads the tables from `dir` (e.g. `models/match`) and builds the automata. Fails with the
     /// file name on a missing or malformed table.
     pub fn load(dir: &Path) -> Result<Self, MatchError> {
         let t2s = tables::read_t2s(&dir.join(tables::T2S))?;
-        let folder = Arc::new(MatchFolder::new(t2s));
+        let folder = Arc::new(Folder::new().with_char_map(t2s));
         let countries = tables::read_rows(&dir.join(tables::COUNTRIES), tables::CountryRow::parse)?;
         let cities = tables::read_rows(&dir.join(tables::CITIES), tables::CityRow::parse)?;
         let bureaus = tables::read_rows(&dir.join(tables::BUREAUS), tables::BureauRow::parse)?;
@@ -146,7 +147,7 @@ impl Matchers {
     /// tests that write their own small tables). Automata in `stored` are used when they match
     /// the patterns; the others are built. The place and bureau tables are built in parallel.
     pub fn from_rows(
-        folder: Arc<MatchFolder>,
+        folder: Arc<Folder>,
         countries: Vec<tables::CountryRow>,
         cities: Vec<tables::CityRow>,
         bureaus: Vec<tables::BureauRow>,
@@ -204,7 +205,7 @@ impl Matchers {
     }
 
     /// The folder the tables were built with.
-    pub fn folder(&self) -> &MatchFolder {
+    pub fn folder(&self) -> &Folder {
         &self.folder
     }
 }
@@ -297,7 +298,7 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let folder = Arc::new(MatchFolder::new(t2s));
+        let folder = Arc::new(Folder::new().with_char_map(t2s));
         let countries = vec![
             country(
                 "ES",

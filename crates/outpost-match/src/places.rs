@@ -1,11 +1,11 @@
 //! [`PlaceRecognizer`]: countries (ISO alpha-2) and cities (GeoNames ids) in zh/es/en, with
 //! ambiguous names decided from context.
 
-use crate::fold::{Folded, MatchFolder};
 use crate::fuzzy::FuzzyIndex;
 use crate::scan::{is_cjk, Dict, DictBuilder};
 use crate::tables::{CityRow, CountryRow};
 use crate::{doc_lang, MatchError};
+use outpost_core::text::{FoldedText, Folder};
 use outpost_core::{Doc, Label, Recognizer, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -59,7 +59,7 @@ impl PlaceTables {
     pub fn new(
         countries: Vec<CountryRow>,
         cities: Vec<CityRow>,
-        folder: &MatchFolder,
+        folder: &Folder,
         stored: Option<&[u8]>,
     ) -> Result<Self, MatchError> {
         let mut b = DictBuilder::new();
@@ -114,6 +114,11 @@ impl PlaceTables {
         self.dict.find(folded).len()
     }
 
+    /// As [`PlaceTables::scan`], by the slower reference search (the benchmark's baseline).
+    pub fn scan_reference(&self, folded: &str) -> usize {
+        self.dict.find_reference(folded).len()
+    }
+
     /// The automaton, serialised.
     pub fn serialize_automaton(&self) -> Vec<u8> {
         self.dict.serialize()
@@ -164,7 +169,7 @@ impl PlaceTables {
 #[derive(Debug, Clone)]
 pub struct PlaceRecognizer {
     pub(crate) tables: Arc<PlaceTables>,
-    pub(crate) folder: Arc<MatchFolder>,
+    pub(crate) folder: Arc<Folder>,
 }
 
 const SPANISH_SPEAKING: &[&str] = &[
@@ -209,11 +214,11 @@ impl PlaceRecognizer {
     }
 
     /// Recognises places on an already folded copy of the document text.
-    pub fn recognize_folded(&self, doc: &Doc, folded: &Folded) -> Vec<Span> {
+    pub fn recognize_folded(&self, doc: &Doc, folded: &FoldedText) -> Vec<Span> {
         let t = &*self.tables;
         let spanish = doc_lang(doc) == Some("es");
         let mut raws: Vec<Raw> = Vec::new();
-        for h in t.dict.find(&folded.text) {
+        for h in t.dict.find(&folded.folded) {
             let r = folded.original_range(h.start..h.end);
             let orig = doc.slice_chars(r.clone());
             let upper = starts_upper(orig);
@@ -364,12 +369,12 @@ impl PlaceRecognizer {
     }
 
     /// Capitalised Latin words (one or two) at edit distance 1 from a large city's name.
-    fn fuzzy_hits(&self, doc: &Doc, folded: &Folded, raws: &mut Vec<Raw>) {
+    fn fuzzy_hits(&self, doc: &Doc, folded: &FoldedText, raws: &mut Vec<Raw>) {
         let t = &*self.tables;
         if t.fuzzy.is_empty() {
             return;
         }
-        let text = &folded.text;
+        let text = &folded.folded;
         // `raws` is sorted by start and non-overlapping: binary search for a covering hit.
         let covered = |s: usize, e: usize, raws: &[Raw]| {
             let k = raws.partition_point(|r| r.end <= s);

@@ -8,9 +8,9 @@
 //! ("Chinese 'police stations'" = "chinese police station"). Generic terms ("police station",
 //! "comisaría") count only when their sentence speaks of China.
 
-use crate::fold::{Folded, MatchFolder};
 use crate::scan::{is_cjk, Dict, DictBuilder};
 use crate::MatchError;
+use outpost_core::text::{FoldedText, Folder};
 use outpost_core::{Doc, Label, Recognizer, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -490,6 +490,28 @@ const LATIN_TERMS: &[(&str, &str, Kind)] = &[
     ),
 ];
 
+/// What the pre-filter needs from the term tables: the Chinese terms (folded) and the Latin terms
+/// as normalised token lists, of every kind that can give a `STATION_TERM` span (look-alikes
+/// only ever lower a score, so they are left out).
+pub(crate) fn station_capable_terms(folder: &Folder) -> (Vec<String>, Vec<Vec<String>>) {
+    let zh = ZH_TERMS
+        .iter()
+        .filter(|t| !matches!(t.2, Kind::LookAlike(_)))
+        .map(|t| folder.fold_str(t.0))
+        .collect();
+    let latin = LATIN_TERMS
+        .iter()
+        .filter(|t| !matches!(t.2, Kind::LookAlike(_)))
+        .map(|t| {
+            tokens(&folder.fold_str(t.0))
+                .iter()
+                .map(|k| k.norm.to_string())
+                .collect()
+        })
+        .collect();
+    (zh, latin)
+}
+
 /// Words whose presence in a sentence makes a generic term (police station, comisaría) count.
 const CHINA_WORDS: &[&str] = &[
     "china", "chinese", "chino", "chinos", "chinas", "prc", "beijing", "pekin", "ccp", "pcch",
@@ -556,7 +578,7 @@ pub struct StationTables {
 
 impl StationTables {
     /// Builds the automaton and the phrase index (terms folded with `folder`).
-    pub fn new(folder: &MatchFolder) -> Result<Self, MatchError> {
+    pub fn new(folder: &Folder) -> Result<Self, MatchError> {
         let mut b = DictBuilder::new();
         for (i, (term, _, _)) in ZH_TERMS.iter().enumerate() {
             b.add(&folder.fold_str(term), i);
@@ -583,7 +605,7 @@ impl StationTables {
 #[derive(Debug, Clone)]
 pub struct StationTermRecognizer {
     pub(crate) tables: Arc<StationTables>,
-    pub(crate) folder: Arc<MatchFolder>,
+    pub(crate) folder: Arc<Folder>,
 }
 
 fn sentence_speaks_of_china(s: &str) -> bool {
@@ -626,9 +648,9 @@ fn make(doc: &Doc, r: std::ops::Range<usize>, key: &str, kind: Kind, china: f32)
 
 impl StationTermRecognizer {
     /// Recognises station terms on an already folded copy of the document text.
-    pub fn recognize_folded(&self, doc: &Doc, folded: &Folded) -> Vec<Span> {
+    pub fn recognize_folded(&self, doc: &Doc, folded: &FoldedText) -> Vec<Span> {
         let t = &*self.tables;
-        let text = &folded.text;
+        let text = &folded.folded;
         let mut spans = Vec::new();
         for h in t.zh.find(text) {
             let Some(&i) = t.zh.payloads(h.pattern).first() else {

@@ -71,6 +71,10 @@ enum LangidCmd {
         /// Output folder.
         #[arg(long, default_value = "models")]
         out_dir: PathBuf,
+        /// Share of accent-stripped text (half letters replaced, half dropped) mixed into each
+        /// Latin-script language's n-gram distribution; 0 keeps lingua's probabilities.
+        #[arg(long, default_value_t = outpost_lang::train::DEFAULT_STRIPPED_SHARE)]
+        stripped_share: f64,
     },
 }
 
@@ -104,7 +108,10 @@ pub fn run(args: LangidArgs) -> anyhow::Result<()> {
             per_kind,
         } => run_eval(&data_dir, &granularity, &detector, json, per_kind),
         #[cfg(feature = "compare")]
-        LangidCmd::BuildModel { out_dir } => build_model(&out_dir),
+        LangidCmd::BuildModel {
+            out_dir,
+            stripped_share,
+        } => build_model(&out_dir, stripped_share),
     }
 }
 
@@ -331,7 +338,10 @@ fn run_eval(
 }
 
 #[cfg(feature = "compare")]
-fn build_model(out_dir: &Path) -> anyhow::Result<()> {
+fn build_model(out_dir: &Path, stripped_share: f64) -> anyhow::Result<()> {
+    if !(0.0..0.5).contains(&stripped_share) {
+        bail!("--stripped-share must be in [0, 0.5), got {stripped_share}");
+    }
     use outpost_lang::train;
     let opencc = train::find_registry_package("ferrous-opencc-0.4.0").context(
         "ferrous-opencc-0.4.0 not under $CARGO_HOME/registry/src: run `cargo fetch` first",
@@ -341,6 +351,7 @@ fn build_model(out_dir: &Path) -> anyhow::Result<()> {
         &train::modelled_languages(),
         train::DEFAULT_LIMITS,
         &variants,
+        stripped_share,
     )?;
     let ner = eval::default_data_root().join("ner");
     let cases = train::calibration_cases(&ner)?;

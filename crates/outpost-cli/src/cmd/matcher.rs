@@ -16,6 +16,30 @@ pub enum MatchCommand {
     Eval(EvalArgs),
     /// Build the compiled tables in models/match/ from the shared gazetteer data.
     Compile(CompileArgs),
+    /// Measure the pre-filter: recall on the dev positives, pass rate on negatives and on
+    /// ordinary news (CoNLL files joined into articles), throughput.
+    PrefilterEval(PrefilterEvalArgs),
+}
+
+/// Arguments of `outpost match prefilter-eval`.
+#[derive(Debug, Args)]
+pub struct PrefilterEvalArgs {
+    /// Articles (JSONL with `id`, `text`).
+    #[arg(long)]
+    pub articles: PathBuf,
+    /// Gold records (JSONL with `article_id`, `relevant`, `records`).
+    #[arg(long)]
+    pub gold: PathBuf,
+    /// CoNLL files of ordinary news (`token<TAB>tag`), each joined into articles of 20
+    /// sentences, for the pass rate on text that reports no station (repeatable).
+    #[arg(long)]
+    pub news: Vec<PathBuf>,
+    /// Folder of the compiled tables (default: models/match).
+    #[arg(long)]
+    pub models: Option<PathBuf>,
+    /// Print one JSON object only.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `outpost match find`.
@@ -83,6 +107,7 @@ pub fn run(cmd: MatchCommand) -> anyhow::Result<()> {
         MatchCommand::Find(a) => find(a),
         MatchCommand::Eval(a) => eval(a),
         MatchCommand::Compile(a) => compile(a),
+        MatchCommand::PrefilterEval(a) => prefilter_eval(a),
     }
 }
 
@@ -175,6 +200,57 @@ fn eval(a: EvalArgs) -> anyhow::Result<()> {
             "  miss {:<8} {:<10} {}",
             miss.what, miss.article, miss.value
         );
+    }
+    Ok(())
+}
+
+fn prefilter_eval(a: PrefilterEvalArgs) -> anyhow::Result<()> {
+    let d = models(&a.models);
+    let t0 = std::time::Instant::now();
+    let pre = outpost_match::Prefilter::load(&d)
+        .with_context(|| format!("loading match tables from {}", d.display()))?;
+    let load_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let r = outpost_match::eval::evaluate_prefilter(&pre, &a.articles, &a.gold, &a.news)?;
+    if a.json {
+        println!("{}", serde_json::to_string(&r)?);
+        return Ok(());
+    }
+    println!(
+        "load {load_ms:.0} ms; {} anchors, {} raw patterns",
+        pre.anchor_words().len(),
+        pre.pattern_count()
+    );
+    println!(
+        "positives kept   {}/{} (recall {:.3})",
+        r.kept, r.positives, r.recall
+    );
+    for id in &r.missed {
+        println!("  dropped positive {id}");
+    }
+    println!(
+        "negatives passed {}/{} ({:.3}; {:.3} had an anchor)",
+        r.passed, r.negatives, r.pass_rate_negatives, r.anchor_rate_negatives
+    );
+    println!(
+        "throughput       {:.0} MB/s all articles, {:.0} MB/s negatives (stage 1 alone {:.0} MB/s)",
+        r.mb_per_second, r.mb_per_second_negatives, r.anchor_mb_per_second_negatives
+    );
+    if let Some(n) = &r.news {
+        println!(
+            "news             {}/{} passed ({:.4}; station term {}, bureau {}; anchor {:.3}), {:.1} MB at {:.0} MB/s (stage 1 alone {:.0} MB/s)",
+            n.passed,
+            n.articles,
+            n.pass_rate,
+            n.passed_station_term,
+            n.passed_bureau,
+            n.anchor_rate,
+            n.megabytes,
+            n.mb_per_second,
+            n.anchor_mb_per_second
+        );
+        for (f, arts, p) in &n.files {
+            println!("  {f}: {p}/{arts}");
+        }
     }
     Ok(())
 }

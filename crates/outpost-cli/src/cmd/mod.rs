@@ -1,6 +1,7 @@
 //! One module per subcommand, plus the shared set-up they need.
 
 pub mod address;
+pub mod corpus;
 pub mod eval;
 pub mod export;
 pub mod extract;

@@ -2,7 +2,11 @@
 //!
 //! Directory mode (`-o OUT_DIR`) writes `candidates.jsonl`, `articles.jsonl`, `documents.jsonl`
 //! (text and spans of the articles that yielded records or scored relevant), `errors.jsonl` and
-//! `manifest.json`, each under a temporary name renamed into place when complete. Stream mode
+//! `manifest.json`. While it runs they grow under `OUT_DIR/.partial/`, synced to disk at
+//! checkpoints (every `--checkpoint-secs`); complete, they are renamed into place. A run killed
+//! mid-way continues with `--resume` (same inputs and options) and ends with the same files as an
+//! uninterrupted run; without `--resume`, a checkpointed leftover is refused, never overwritten
+//! (delete `OUT_DIR/.partial` to start over). Stream mode
 //! (`--stdin --stdout` or `-`) reads JSON Lines on stdin and writes exactly one JSON line per input
 //! record on stdout.
 
@@ -10,16 +14,18 @@ use super::{paths, setup};
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use outpost_core::ErrorEntry;
+use outpost_core::SourceLocation;
 use outpost_extract::DocOutput;
 use outpost_io::batch::{run_ordered, ChunkLimits, Outcome};
+use outpost_io::checkpoint::{CheckpointError, PartialRun};
 use outpost_io::read::{expand_inputs, SourceKind};
 use outpost_io::write::write_json_file;
-use outpost_io::{AtomicFile, FieldMap, Inputs};
+use outpost_io::{FieldMap, Inputs};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Arguments of `outpost run`.
 #[derive(Debug, Args)]
@@ -63,6 +69,14 @@ pub struct RunArgs {
     /// Do not show a progress bar even when stderr is a terminal.
     #[arg(long)]
     pub no_progress: bool,
+    /// Continue the interrupted run whose checkpoint is in OUT_DIR/.partial (same inputs and options
+    /// required); starts afresh when there is none.
+    #[arg(long)]
+    pub resume: bool,
+    /// Seconds between checkpoints of directory mode (output synced to disk so a killed run can
+    /// resume from there).
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub checkpoint_secs: f64,
 }
 
 impl RunArgs {
@@ -78,7 +92,8 @@ impl RunArgs {
     }
 }
 
-#[derive(Default)]
+/// Running totals of directory mode (saved in checkpoints, so a resumed run's manifest matches).
+#[derive(Default, Serialize, Deserialize)]
 struct Counts {
     read: u64,
     processed: u64,
@@ -111,12 +126,24 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         .num_threads(jobs.max(1))
         .build()
         .context("cannot start worker threads")?;
+    if let (false, false, Some(out)) = (stream, args.resume, args.out.as_ref()) {
+        // Fail fast, before loading the models, when an interrupted run is in the way.
+        if let (Some(consumed), false) = (
+            PartialRun::pending(out),
+            inputs.iter().any(|p| p.as_os_str() == "-"),
+        ) {
+            return Err(CheckpointError::Interrupted {
+                dir: out.join(outpost_io::checkpoint::PARTIAL_DIR),
+                consumed,
+            }
+            .into());
+        }
+    }
     let models = paths::models_dir(args.models.clone());
     let pipeline = setup::build_pipeline(&models)?;
     let (sources, skipped) = expand_inputs(&inputs);
     let items = Inputs::new(sources.clone(), args.fields());
     let skipped_records = items.skip_counts();
-    let started = Instant::now();
     let mut counts = Counts::default();
     let process = |d| Ok::<DocOutput, String>(pipeline.process(d));
 
@@ -163,16 +190,56 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let out_dir = args.out.clone().unwrap_or_default();
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("cannot create output directory {}", out_dir.display()))?;
-    let mut candidates = AtomicFile::create(out_dir.join("candidates.jsonl"))?;
-    let mut articles = AtomicFile::create(out_dir.join("articles.jsonl"))?;
-    let mut documents = AtomicFile::create(out_dir.join("documents.jsonl"))?;
-    let mut errors = AtomicFile::create(out_dir.join("errors.jsonl"))?;
+    let reads_stdin = sources.iter().any(|s| matches!(s, SourceKind::Stdin));
+    if args.resume && reads_stdin {
+        bail!("--resume cannot continue a run that reads standard input: name the input files instead");
+    }
+    let fingerprint = fingerprint(&inputs, &sources, &args.fields(), &models, &pipeline);
+    let every = Duration::from_secs_f64(args.checkpoint_secs.max(0.0));
+    let mut partial = match PartialRun::open(
+        &out_dir,
+        &OUTPUT_FILES,
+        fingerprint.clone(),
+        args.resume,
+        every,
+    ) {
+        Err(CheckpointError::Interrupted { .. }) if reads_stdin => {
+            // A run over standard input cannot be resumed: its leftovers are only in the way.
+            let dir = out_dir.join(outpost_io::checkpoint::PARTIAL_DIR);
+            eprintln!(
+                "outpost: discarding {} (a run over standard input cannot be resumed)",
+                dir.display()
+            );
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("cannot remove {}", dir.display()))?;
+            PartialRun::open(&out_dir, &OUTPUT_FILES, fingerprint, false, every)?
+        }
+        other => other?,
+    };
+    let mut items = items;
+    let mut last: Option<SourceLocation> = None;
+    if let Some(r) = partial.resumed().cloned() {
+        counts = serde_json::from_value(r.state.clone()).with_context(|| {
+            format!(
+                "cannot read the counters of the checkpoint in {}",
+                partial.dir().display()
+            )
+        })?;
+        skip_consumed(&mut items, r.consumed, r.last.as_ref())
+            .with_context(|| format!("cannot resume the run in {}", partial.dir().display()))?;
+        last = r.last;
+        eprintln!(
+            "outpost: resuming after {} input records ({} candidates so far)",
+            r.consumed, counts.candidates
+        );
+    }
     let bar = if !args.no_progress && std::io::stderr().is_terminal() {
         let b = ProgressBar::new_spinner();
         b.set_style(
             ProgressStyle::with_template("{spinner} {elapsed} {pos} articles {per_sec} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
+        b.set_position(counts.read);
         Some(b)
     } else {
         None
@@ -196,26 +263,32 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
                             counts.relevant += 1;
                         }
                         for r in &d.records {
-                            candidates.write_json_line(r)?;
+                            partial.write_json_line(CANDIDATES, r)?;
                         }
-                        articles.write_json_line(&d.summary)?;
+                        partial.write_json_line(ARTICLES, &d.summary)?;
                         if d.summary.relevance >= 0.5 || !d.records.is_empty() {
-                            documents.write_json_line(&json!({
-                                "id": d.document.id,
-                                "url": d.document.url,
-                                "title": d.document.title,
-                                "date": d.document.date,
-                                "lang": d.summary.lang,
-                                "text": d.document.text,
-                                "spans": d.spans,
-                            }))?;
+                            partial.write_json_line(
+                                DOCUMENTS,
+                                &json!({
+                                    "id": d.document.id,
+                                    "url": d.document.url,
+                                    "title": d.document.title,
+                                    "date": d.document.date,
+                                    "lang": d.summary.lang,
+                                    "text": d.document.text,
+                                    "spans": d.spans,
+                                }),
+                            )?;
                         }
+                        last = Some(d.document.source);
                     }
                     Err(e) => {
                         counts.failed += 1;
-                        write_error(&mut errors, &e)?;
+                        partial.write_json_line(ERRORS, &e)?;
+                        last = Some(e.location);
                     }
                 }
+                partial.maybe_checkpoint(counts.read, last.as_ref(), &counts)?;
                 Ok::<(), anyhow::Error>(())
             },
         )
@@ -223,11 +296,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let seconds = started.elapsed().as_secs_f64();
-    candidates.commit()?;
-    articles.commit()?;
-    documents.commit()?;
-    errors.commit()?;
+    let seconds = partial.seconds();
+    let segments = partial.segments();
+    let finished = partial.finish(counts.read, last.as_ref(), &counts)?;
     let manifest = json!({
         "outpost_version": env!("CARGO_PKG_VERSION"),
         "record_format": outpost_core::record::RECORD_FORMAT_VERSION,
@@ -248,11 +319,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         "jobs": jobs,
         "timings": {
             "seconds": seconds,
+            "segments": segments,
             "articles_per_second": counts.processed as f64 / seconds.max(1e-9),
             "mb_per_second": counts.bytes as f64 / 1e6 / seconds.max(1e-9),
         },
     });
     write_json_file(&out_dir.join("manifest.json"), &manifest)?;
+    finished.clear()?;
     eprintln!(
         "outpost: {} read = {} processed + {} failed; {} candidates; {} relevant articles; {:.2}s -> {}",
         counts.read,
@@ -266,8 +339,74 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_error(f: &mut AtomicFile, e: &ErrorEntry) -> anyhow::Result<()> {
-    f.write_json_line(e)?;
+/// The output files of directory mode, in the order of the indices below.
+const OUTPUT_FILES: [&str; 4] = [
+    "candidates.jsonl",
+    "articles.jsonl",
+    "documents.jsonl",
+    "errors.jsonl",
+];
+const CANDIDATES: usize = 0;
+const ARTICLES: usize = 1;
+const DOCUMENTS: usize = 2;
+const ERRORS: usize = 3;
+
+/// What a resumed run must match: the inputs (names, sizes, modification times), field names,
+/// models and versions. (`--jobs` is left out: the output does not depend on it.)
+fn fingerprint(
+    inputs: &[PathBuf],
+    sources: &[SourceKind],
+    fields: &FieldMap,
+    models: &Path,
+    pipeline: &outpost_extract::Pipeline,
+) -> serde_json::Value {
+    let files: Vec<serde_json::Value> = sources
+        .iter()
+        .map(|s| {
+            let name = source_name(s);
+            let meta = std::fs::metadata(&name).ok();
+            let modified = meta
+                .as_ref()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos().to_string());
+            json!({"name": name, "bytes": meta.map(|m| m.len()), "modified_ns": modified})
+        })
+        .collect();
+    json!({
+        "outpost_version": env!("CARGO_PKG_VERSION"),
+        "record_format": outpost_core::record::RECORD_FORMAT_VERSION,
+        "inputs": inputs,
+        "sources": files,
+        "fields": [&fields.id, &fields.text, &fields.url, &fields.title, &fields.date, &fields.lang],
+        "models_dir": models,
+        "models": pipeline.versions(),
+        "components": pipeline.components(),
+    })
+}
+
+/// Skips the `n` input items an interrupted run consumed (reading, not processing them) and checks
+/// that the last one is where the checkpoint says it was.
+fn skip_consumed(items: &mut Inputs, n: u64, last: Option<&SourceLocation>) -> anyhow::Result<()> {
+    let mut location = None;
+    for i in 0..n {
+        let Some(item) = items.next() else {
+            bail!("the inputs end after {i} records, but the interrupted run had consumed {n}");
+        };
+        if i + 1 == n {
+            location = Some(match item {
+                Ok(d) => d.source,
+                Err(e) => e.location,
+            });
+        }
+    }
+    if let (Some(want), Some(got)) = (last, location.as_ref()) {
+        if want != got {
+            bail!(
+                "record {n} of the inputs is at {got}, but the interrupted run's was at {want}: the inputs changed"
+            );
+        }
+    }
     Ok(())
 }
 

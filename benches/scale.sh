@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Scale benchmark of `outpost run` (release build): generates synthetic JSONL corpora of 100 MB and
+# 1 GB once (cached under target/scale/, `outpost corpus generate --seed 1 --rate 0.02`), runs the
+# whole pipeline over each with --jobs 1 and --jobs 2 (under nice), and prints MB/s, articles/s, peak
+# RSS (/usr/bin/time -v), recall of the planted reports, the 2-thread/1-thread speed ratio and the
+# peak RSS ratio of the largest to the smallest corpus.
+#   bash benches/scale.sh                      (all: 100MB and 1GB, jobs 1 and 2)
+#   OUTPOST_SCALE_SIZES="100MB" OUTPOST_SCALE_JOBS="1 2" bash benches/scale.sh
+# MB/s and articles/s count the run's own time (manifest timings: reading, pipeline, writing);
+# "wall" adds process start and model loading.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes="${OUTPOST_SCALE_SIZES:-100MB 1GB}"
+jobs_list="${OUTPOST_SCALE_JOBS:-1 2}"
+dir=target/scale
+mkdir -p "$dir"
+[ -x /usr/bin/time ] || { echo "scale: /usr/bin/time (GNU time) is needed for peak RSS" >&2; exit 1; }
+cargo build --release -q -p outpost-cli
+bin=target/release/outpost
+results="$dir/results.tsv"
+: > "$results"
+for size in $sizes; do
+    corpus="$dir/corpus-$size.jsonl"
+    if [ ! -s "$corpus" ] || [ ! -s "$corpus.planted.jsonl" ]; then
+        "$bin" corpus generate --size "$size" --seed 1 --rate 0.02 -o "$corpus"
+    fi
+    for j in $jobs_list; do
+        out="$dir/out-$size-j$j"
+        rm -rf "$out"
+        echo "scale: $size, --jobs $j ..." >&2
+        /usr/bin/time -v nice -n 10 "$bin" run --no-progress --jobs "$j" -o "$out" "$corpus" 2> "$dir/log-$size-j$j.txt" \
+            || { tail -n 30 "$dir/log-$size-j$j.txt" >&2; exit 1; }
+        printf '%s\t%s\t%s\t%s\n' "$size" "$j" "$corpus" "$out" >> "$results"
+    done
+done
+python3 - "$results" <<'PY'
+import json, os, re, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+table = []
+for size, jobs, corpus, out in rows:
+    m = json.load(open(os.path.join(out, "manifest.json")))
+    log = open(os.path.join(os.path.dirname(out), f"log-{size}-j{jobs}.txt")).read()
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", log).group(1))
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", log).group(1)
+    secs = 0.0
+    for part in wall.split(":"):
+        secs = secs * 60 + float(part)
+    planted = {json.loads(l)["id"] for l in open(corpus + ".planted.jsonl")}
+    found = set()
+    for l in open(os.path.join(out, "articles.jsonl")):
+        a = json.loads(l)
+        if a["id"] in planted and (a.get("relevance", 0) >= 0.5 or a.get("records", 0) > 0):
+            found.add(a["id"])
+    t = m["timings"]["seconds"]
+    mb = os.path.getsize(corpus) / 1e6
+    table.append(dict(size=size, jobs=int(jobs), mb=mb, articles=m["counts"]["read"], run_s=t, wall_s=secs,
+                      mbps=mb / t, aps=m["counts"]["read"] / t, rss=rss_kb / 1024,
+                      recall=len(found) / max(1, len(planted)), planted=len(planted)))
+print(f"{'corpus':>8} {'jobs':>4} {'MB':>8} {'articles':>9} {'run s':>8} {'wall s':>8} {'MB/s':>7} {'art/s':>8} {'peak RSS MB':>11} {'planted recall':>15}")
+for r in table:
+    print(f"{r['size']:>8} {r['jobs']:>4} {r['mb']:>8.1f} {r['articles']:>9} {r['run_s']:>8.1f} {r['wall_s']:>8.1f} {r['mbps']:>7.2f} {r['aps']:>8.0f} {r['rss']:>11.0f} {r['recall']:>9.3f} of {r['planted']}")
+by = {(r["size"], r["jobs"]): r for r in table}
+for size in dict.fromkeys(r["size"] for r in table):
+    if (size, 1) in by and (size, 2) in by:
+        print(f"{size}: 2-thread / 1-thread speed = {by[(size, 2)]['mbps'] / by[(size, 1)]['mbps']:.2f}x")
+sizes = list(dict.fromkeys(r["size"] for r in table))
+if len(sizes) > 1:
+    for j in sorted({r["jobs"] for r in table}):
+        if (sizes[0], j) in by and (sizes[-1], j) in by:
+            print(f"--jobs {j}: peak RSS {sizes[-1]} / {sizes[0]} = {by[(sizes[-1], j)]['rss'] / by[(sizes[0], j)]['rss']:.2f}")
+PY

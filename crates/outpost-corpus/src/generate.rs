@@ -1,0 +1,252 @@
+//! [`Generator`]: a seeded, endless stream of synthetic articles, cycling en / es / zh, a fraction
+//! `rate` of which carry one planted station report.
+
+use crate::rng::Rng;
+use crate::sources::{Lang, Sources};
+use crate::templates;
+use outpost_core::Document;
+use serde::Serialize;
+
+/// Generation options.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Fraction of articles with a planted station report, in [0, 1].
+    pub rate: f64,
+    /// Seed: the same seed and sources give the same articles.
+    pub seed: u64,
+    /// Sentences per article besides the planted one (each article draws between half of this
+    /// and this many plus half).
+    pub sentences: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            rate: 0.02,
+            seed: 1,
+            sentences: 12,
+        }
+    }
+}
+
+/// The planted station report of an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plant {
+    /// Host city as written in the text.
+    pub city: String,
+    /// ISO 3166-1 alpha-2 of the host country.
+    pub country: String,
+    /// Issuing bureau's home place as written in the text.
+    pub bureau: String,
+    /// The planted sentence.
+    pub sentence: String,
+}
+
+/// One synthetic article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// `s<seed>-<n>`.
+    pub id: String,
+    /// `en`, `es` or `zh`.
+    pub lang: &'static str,
+    /// A title (the first words of the first sentence).
+    pub title: String,
+    /// A URL under `corpus.outpost.invalid`.
+    pub url: String,
+    /// An ISO date in 2022-2024.
+    pub date: String,
+    /// Sentences separated by spaces (en, es) or nothing (zh), paragraphs by newlines.
+    pub text: String,
+    /// The planted report, if any.
+    pub plant: Option<Plant>,
+}
+
+impl Article {
+    /// The article as a pipeline input document (id, text, URL, title, date and language hint).
+    pub fn into_document(self) -> Document {
+        let mut d = Document::new(self.id, self.text);
+        d.url = Some(self.url);
+        d.title = Some(self.title);
+        d.date = Some(self.date);
+        d.lang = Some(self.lang.to_string());
+        d
+    }
+}
+
+/// An endless iterator of articles drawn from [`Sources`].
+pub struct Generator<'a> {
+    sources: &'a Sources,
+    options: Options,
+    rng: Rng,
+    n: u64,
+}
+
+impl<'a> Generator<'a> {
+    /// A generator over `sources`. A `rate` outside [0, 1] is clamped.
+    pub fn new(sources: &'a Sources, options: Options) -> Self {
+        Self {
+            sources,
+            options: Options {
+                rate: options.rate.clamp(0.0, 1.0),
+                ..options
+            },
+            rng: Rng::new(options.seed),
+            n: 0,
+        }
+    }
+
+    fn plant(&mut self, lang: Lang) -> Plant {
+        let s = self.sources;
+        let city = &s.cities[self.rng.below(s.cities.len())];
+        let bureau = &s.bureaus[self.rng.below(s.bureaus.len())];
+        let tpls = templates::for_lang(lang);
+        let tpl = tpls[self.rng.below(tpls.len())];
+        let (city_name, country, bureau_name) = match lang {
+            Lang::En => (&city.name, &city.country_en, &bureau.name_latin),
+            Lang::Es => (&city.name, &city.country_es, &bureau.name_latin),
+            Lang::Zh => (&city.name_zh, &city.country_zh, &bureau.name_zh),
+        };
+        let sentence = tpl
+            .replace("{bureau}", bureau_name)
+            .replace("{city}", city_name)
+            .replace("{country}", country);
+        Plant {
+            city: city_name.clone(),
+            country: city.country.clone(),
+            bureau: bureau_name.clone(),
+            sentence,
+        }
+    }
+}
+
+fn title_of(first: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => first.chars().take(20).collect(),
+        _ => first.split(' ').take(8).collect::<Vec<_>>().join(" "),
+    }
+}
+
+impl Iterator for Generator<'_> {
+    type Item = Article;
+
+    fn next(&mut self) -> Option<Article> {
+        let lang = Lang::ALL[(self.n % 3) as usize];
+        let id = format!("s{}-{}", self.options.seed, self.n);
+        self.n += 1;
+        let pool = self
+            .sources
+            .sentences
+            .get(&lang)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let base = self.options.sentences.max(1);
+        let count = base / 2 + self.rng.below(base + 1);
+        let mut sentences: Vec<String> = (0..count.max(1))
+            .filter_map(|_| pool.get(self.rng.below(pool.len())).cloned())
+            .collect();
+        let plant = (self.rng.unit() < self.options.rate).then(|| self.plant(lang));
+        if let Some(p) = &plant {
+            let at = 1 + self.rng.below(sentences.len());
+            sentences.insert(at.min(sentences.len()), p.sentence.clone());
+        }
+        let (sep, end) = match lang {
+            Lang::Zh => ("", "。"),
+            _ => (" ", "."),
+        };
+        let mut text = String::new();
+        for (i, s) in sentences.iter().enumerate() {
+            if i > 0 {
+                text.push_str(if i % 4 == 0 { "\n" } else { sep });
+            }
+            text.push_str(s);
+            if !s.ends_with(['.', '。', '?', '!', '？', '！']) {
+                text.push_str(end);
+            }
+        }
+        let title = title_of(sentences.first().map(String::as_str).unwrap_or(""), lang);
+        let day = self.rng.below(3 * 365);
+        let date = format!(
+            "{}-{:02}-{:02}",
+            2022 + day / 365,
+            1 + (day % 365) / 31 % 12,
+            1 + day % 28
+        );
+        Some(Article {
+            url: format!("https://corpus.outpost.invalid/{}/{id}.html", lang.code()),
+            id,
+            lang: lang.code(),
+            title,
+            date,
+            text,
+            plant,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::sources::{Bureau, City};
+    use std::collections::HashMap;
+
+    pub(crate) fn tiny_sources() -> Sources {
+        let mut sentences = HashMap::new();
+        sentences.insert(
+            Lang::En,
+            vec![
+                "The market rose on Monday".to_string(),
+                "Rain is expected".to_string(),
+            ],
+        );
+        sentences.insert(Lang::Es, vec!["El mercado subió el lunes".to_string()]);
+        sentences.insert(Lang::Zh, vec!["今天北京天气晴朗".to_string()]);
+        Sources {
+            sentences,
+            cities: vec![City {
+                name: "Madrid".into(),
+                name_zh: "马德里".into(),
+                country: "ES".into(),
+                country_en: "Spain".into(),
+                country_es: "España".into(),
+                country_zh: "西班牙".into(),
+            }],
+            bureaus: vec![Bureau {
+                name_zh: "青田县".into(),
+                name_latin: "Qingtian".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn deterministic_and_plants_at_the_rate() {
+        let s = tiny_sources();
+        let opts = Options {
+            rate: 0.1,
+            seed: 3,
+            sentences: 6,
+        };
+        let a: Vec<Article> = Generator::new(&s, opts).take(3000).collect();
+        let b: Vec<Article> = Generator::new(&s, opts).take(3000).collect();
+        assert_eq!(a, b);
+        let planted: Vec<&Article> = a.iter().filter(|x| x.plant.is_some()).collect();
+        assert!((240..=360).contains(&planted.len()), "{}", planted.len());
+        for p in planted {
+            let plant = p.plant.as_ref().expect("planted");
+            assert!(p.text.contains(&plant.sentence));
+            assert!(p.text.contains(&plant.city) && p.text.contains(&plant.bureau));
+        }
+        let zh = a
+            .iter()
+            .find(|x| x.lang == "zh" && x.plant.is_some())
+            .expect("a zh plant");
+        assert!(
+            zh.text.contains("马德里") && zh.text.contains("青田县公安局"),
+            "{}",
+            zh.text
+        );
+        let other: Vec<Article> = Generator::new(&s, Options { seed: 4, ..opts })
+            .take(50)
+            .collect();
+        assert_ne!(a[..50], other[..]);
+    }
+}

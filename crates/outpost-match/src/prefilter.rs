@@ -1,0 +1,439 @@
+//! [`Prefilter`]: a cheap test "could this article report a station?", to run before language
+//! detection and the taggers so that they see only the few articles of an archive that can matter.
+//!
+//! Two stages:
+//!
+//! 1. **Anchors** (one Aho–Corasick DFA over the raw UTF-8 bytes, ASCII case-insensitive, no
+//!    folding): for every station term that can give a `STATION_TERM` span, one word of it (its
+//!    normalised stem, so plurals match: "station" in "stations", "comisaria" in "comisarías");
+//!    for Chinese terms the whole term; for bureaus the police words every bureau form needs
+//!    (公安, 警方, 警侨, 分局; "police", "security", "PSB", "policía", "autoridades" …). Each anchor
+//!    is also added in the raw spellings that fold to it: Traditional characters (警僑, 務),
+//!    full-width digits and letters, and Latin words with one accented letter (precomposed
+//!    Latin-1, or followed by a combining accent), since Spanish writes at most one accent per
+//!    word. Articles without an anchor (the vast majority of news) are rejected here.
+//! 2. **Confirmation** (only when an anchor fired): the text is folded and the station-term and
+//!    bureau recognizers run on it, exactly as in the pipeline; the article passes when a station
+//!    term or a bureau scores at least [`PREFILTER_MIN_SCORE`] (the pipeline's own threshold for
+//!    a station term). Place resolution never runs.
+//!
+//! So an article passes exactly when the pipeline's matcher would find a station term or a bureau
+//! in it, as long as the stage-1 anchors are complete; what can escape stage 1 is a term spelled
+//! with two or more accented letters in one word, or with compatibility characters other than
+//! full-width forms (both outside normal es/en/zh news orthography).
+//!
+//! ```no_run
+//! let pre = outpost_match::Prefilter::load(std::path::Path::new("models/match")).unwrap();
+//! assert!(pre.check("Fuzhou police opened an overseas police service station in Prague."));
+//! assert!(!pre.check("The central bank kept its rates unchanged."));
+//! ```
+
+use crate::bureaus::{BureauRecognizer, BureauTables, AFTER, BEFORE, ZH_POLICE_WORDS};
+use crate::stations::{station_capable_terms, StationTables, StationTermRecognizer};
+use crate::{tables, MatchError, Matchers};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use outpost_core::text::Folder;
+use outpost_core::{Doc, Document, Label};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Score from which a station-term or bureau span lets an article through (the pipeline's
+/// threshold for a station term).
+pub const PREFILTER_MIN_SCORE: f32 = 0.5;
+
+/// Most raw spellings generated for one Chinese anchor; above this a shorter part of the term is
+/// used.
+const MAX_CJK_VARIANTS: usize = 64;
+
+/// Combining accents that may follow a Latin letter in decomposed (NFD) text.
+const COMBINING: &[char] = &['\u{300}', '\u{301}', '\u{302}', '\u{303}', '\u{308}'];
+
+/// Words of a Latin phrase that never serve as anchors (too common to say anything).
+const FUNCTION_WORDS: &[&str] = &[
+    "de", "la", "el", "en", "del", "los", "las", "of", "the", "in", "s",
+];
+
+/// Anchor kind bits: a station term, a bureau.
+const STATION: u8 = 1;
+const BUREAU: u8 = 2;
+
+/// Which parts of the pre-filter fired on a text ([`Prefilter::hits`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrefilterHits {
+    /// A station-term anchor occurs in the raw text (stage 1).
+    pub station_anchor: bool,
+    /// A bureau anchor (police word) occurs in the raw text (stage 1).
+    pub bureau_anchor: bool,
+    /// The station-term recognizer found a `STATION_TERM` scored ≥ [`PREFILTER_MIN_SCORE`].
+    pub station_term: bool,
+    /// The bureau recognizer found a `BUREAU` scored ≥ [`PREFILTER_MIN_SCORE`].
+    pub bureau: bool,
+}
+
+impl PrefilterHits {
+    /// True when the article should go on to the pipeline (a station term or a bureau).
+    pub fn passed(&self) -> bool {
+        self.station_term || self.bureau
+    }
+}
+
+/// The pre-filter. Cheap to clone (shares its automaton and tables).
+#[derive(Debug, Clone)]
+pub struct Prefilter {
+    anchors: Arc<AhoCorasick>,
+    kinds: Arc<Vec<u8>>,
+    /// Distinct anchors before spelling variants, for the report.
+    anchor_words: Arc<Vec<String>>,
+    stations: StationTermRecognizer,
+    bureaus: BureauRecognizer,
+    folder: Arc<Folder>,
+}
+
+impl Prefilter {
+    /// Builds the pre-filter from loaded matchers (shares their tables; builds only the anchor
+    /// automaton, a few milliseconds). Fails only if the automaton cannot be built.
+    pub fn from_matchers(m: &Matchers) -> Result<Self, MatchError> {
+        Self::build(
+            m.stations().clone(),
+            m.bureaus().clone(),
+            Arc::new(m.folder().clone()),
+        )
+    }
+
+    /// Loads what the pre-filter needs from the compiled tables in `dir` (`models/match`): the
+    /// Traditional→Simplified map and the bureau table, not the place tables. Fails with the file
+    /// name on a missing or malformed table.
+    pub fn load(dir: &Path) -> Result<Self, MatchError> {
+        let t2s = tables::read_t2s(&dir.join(tables::T2S))?;
+        let folder = Arc::new(Folder::new().with_char_map(t2s));
+        let rows = tables::read_rows(&dir.join(tables::BUREAUS), tables::BureauRow::parse)?;
+        let stored = |name: &str| -> Result<Option<Vec<u8>>, MatchError> {
+            let p = dir.join(name);
+            if p.exists() {
+                tables::read_gz_bytes(&p).map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        let zh = stored(tables::BUREAU_ZH_AUTOMATON)?;
+        let latin = stored(tables::BUREAU_LATIN_AUTOMATON)?;
+        let bureaus = BureauRecognizer {
+            tables: Arc::new(BureauTables::new(
+                rows,
+                &folder,
+                zh.as_deref(),
+                latin.as_deref(),
+            )?),
+            folder: folder.clone(),
+        };
+        let stations = StationTermRecognizer {
+            tables: Arc::new(StationTables::new(&folder)?),
+            folder: folder.clone(),
+        };
+        Self::build(stations, bureaus, folder)
+    }
+
+    fn build(
+        stations: StationTermRecognizer,
+        bureaus: BureauRecognizer,
+        folder: Arc<Folder>,
+    ) -> Result<Self, MatchError> {
+        let pre = Preimages::new(&folder);
+        let (zh_terms, latin_terms) = station_capable_terms(&folder);
+        // Anchor → kinds (bit mask). Bureau words first, so station phrases that contain one
+        // ("police service station") reuse it instead of adding a new, commoner word.
+        let mut anchors: BTreeMap<String, u8> = BTreeMap::new();
+        for w in ZH_POLICE_WORDS {
+            *anchors.entry(folder.fold_str(w)).or_default() |= BUREAU;
+        }
+        let phrases: Vec<Vec<String>> = AFTER
+            .iter()
+            .chain(BEFORE)
+            .map(|(p, _)| {
+                folder
+                    .fold_str(p)
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .collect();
+        latin_anchor_words(&phrases, &mut anchors, BUREAU);
+        for t in &zh_terms {
+            *anchors.entry(t.clone()).or_default() |= STATION;
+        }
+        latin_anchor_words(&latin_terms, &mut anchors, STATION);
+        let mut patterns: Vec<String> = Vec::new();
+        let mut kinds: Vec<u8> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut anchor_words = Vec::new();
+        for (w, &kind) in &anchors {
+            anchor_words.push(w.clone());
+            for v in pre.variants(w) {
+                match seen.get(&v) {
+                    Some(&i) => kinds[i] |= kind,
+                    None => {
+                        seen.insert(v.clone(), patterns.len());
+                        patterns.push(v);
+                        kinds.push(kind);
+                    }
+                }
+            }
+        }
+        let anchors = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .map_err(|e| MatchError::Automaton(e.to_string()))?;
+        Ok(Self {
+            anchors: Arc::new(anchors),
+            kinds: Arc::new(kinds),
+            anchor_words: Arc::new(anchor_words),
+            stations,
+            bureaus,
+            folder,
+        })
+    }
+
+    /// The anchors before spelling variants (folded), in byte order.
+    pub fn anchor_words(&self) -> &[String] {
+        &self.anchor_words
+    }
+
+    /// Number of raw patterns in the anchor automaton (anchors times their spellings).
+    pub fn pattern_count(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// Stage 1 only: which kinds of anchor occur in `text` (station, bureau).
+    pub fn anchors_in(&self, text: &str) -> (bool, bool) {
+        let mut k = 0u8;
+        for m in self.anchors.find_iter(text.as_bytes()) {
+            k |= self.kinds[m.pattern().as_usize()];
+            if k == STATION | BUREAU {
+                break;
+            }
+        }
+        (k & STATION != 0, k & BUREAU != 0)
+    }
+
+    /// True when `text` could report a station: it names a station term or a bureau that the
+    /// matcher scores ≥ [`PREFILTER_MIN_SCORE`]. Never fails; the empty text gives `false`.
+    pub fn check(&self, text: &str) -> bool {
+        let (station, bureau) = self.anchors_in(text);
+        if !station && !bureau {
+            return false;
+        }
+        let doc = Doc::new(Document::new("prefilter", text));
+        let folded = self.folder.fold(text);
+        (station && self.station_confirmed(&doc, &folded))
+            || (bureau && self.bureau_confirmed(&doc, &folded))
+    }
+
+    /// As [`Prefilter::check`], reporting every stage (both recognizers run when their anchors
+    /// fired).
+    pub fn hits(&self, text: &str) -> PrefilterHits {
+        let (station_anchor, bureau_anchor) = self.anchors_in(text);
+        let mut h = PrefilterHits {
+            station_anchor,
+            bureau_anchor,
+            ..PrefilterHits::default()
+        };
+        if station_anchor || bureau_anchor {
+            let doc = Doc::new(Document::new("prefilter", text));
+            let folded = self.folder.fold(text);
+            h.station_term = station_anchor && self.station_confirmed(&doc, &folded);
+            h.bureau = bureau_anchor && self.bureau_confirmed(&doc, &folded);
+        }
+        h
+    }
+
+    fn station_confirmed(&self, doc: &Doc, folded: &outpost_core::text::FoldedText) -> bool {
+        self.stations
+            .recognize_folded(doc, folded)
+            .iter()
+            .any(|s| s.label == Label::StationTerm && s.score >= PREFILTER_MIN_SCORE)
+    }
+
+    fn bureau_confirmed(&self, doc: &Doc, folded: &outpost_core::text::FoldedText) -> bool {
+        self.bureaus
+            .recognize_folded(doc, folded)
+            .iter()
+            .any(|s| s.label == Label::Bureau && s.score >= PREFILTER_MIN_SCORE)
+    }
+}
+
+/// Makes sure every phrase contains an anchor of kind `bit`: phrases are taken shortest first; a
+/// phrase that already contains an anchor (as the start of one of its words) marks it with `bit`,
+/// otherwise its longest word that is not a function word (the last of equal length) becomes one.
+fn latin_anchor_words(phrases: &[Vec<String>], anchors: &mut BTreeMap<String, u8>, bit: u8) {
+    let mut order: Vec<&Vec<String>> = phrases.iter().filter(|p| !p.is_empty()).collect();
+    order.sort_by_key(|p| p.len());
+    for p in order {
+        let covering = anchors
+            .keys()
+            .find(|a| p.iter().any(|w| w.starts_with(a.as_str())))
+            .cloned();
+        if let Some(a) = covering {
+            *anchors.entry(a).or_default() |= bit;
+            continue;
+        }
+        let best = p
+            .iter()
+            .filter(|w| !FUNCTION_WORDS.contains(&w.as_str()))
+            .fold(None::<&String>, |b, w| match b {
+                Some(b) if b.len() > w.len() => Some(b),
+                _ => Some(w),
+            })
+            .unwrap_or(&p[0]);
+        *anchors.entry(best.clone()).or_default() |= bit;
+    }
+}
+
+/// For a folded character, the raw characters that fold to it (itself excluded): Traditional
+/// forms, full-width forms, and precomposed Latin-1 letters with accents.
+struct Preimages {
+    map: HashMap<char, Vec<char>>,
+}
+
+impl Preimages {
+    fn new(folder: &Folder) -> Self {
+        let mut map: HashMap<char, Vec<char>> = HashMap::new();
+        let candidates = ('\u{c0}'..='\u{ff}')
+            .chain('\u{ff01}'..='\u{ff5e}')
+            .chain(folder.char_map().keys().copied());
+        for x in candidates {
+            let f = folder.fold_str(&x.to_string());
+            let mut it = f.chars();
+            if let (Some(c), None) = (it.next(), it.next()) {
+                if c != x {
+                    let v = map.entry(c).or_default();
+                    if !v.contains(&x) {
+                        v.push(x);
+                    }
+                }
+            }
+        }
+        for v in map.values_mut() {
+            v.sort_unstable();
+        }
+        Self { map }
+    }
+
+    fn of(&self, c: char) -> &[char] {
+        self.map.get(&c).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Raw spellings of a folded anchor. Latin (ASCII) anchors: itself, with any one letter
+    /// replaced by a character that folds to it, or followed by a combining accent (case is left
+    /// to the automaton's ASCII case-insensitivity). Other anchors: every combination of the
+    /// characters' raw forms, or, when there would be more than [`MAX_CJK_VARIANTS`], those of
+    /// the part of the anchor with the fewest.
+    fn variants(&self, w: &str) -> Vec<String> {
+        let chars: Vec<char> = w.chars().collect();
+        if w.is_ascii() {
+            let mut out = vec![w.to_string()];
+            for (i, &c) in chars.iter().enumerate() {
+                if !c.is_ascii_alphabetic() {
+                    continue;
+                }
+                for &x in self.of(c) {
+                    let mut v = chars.clone();
+                    v[i] = x;
+                    out.push(v.into_iter().collect());
+                }
+                for &m in COMBINING {
+                    let mut v = chars.clone();
+                    v.insert(i + 1, m);
+                    out.push(v.into_iter().collect());
+                }
+            }
+            return out;
+        }
+        let count = |cs: &[char]| {
+            cs.iter()
+                .map(|&c| 1 + self.of(c).len())
+                .try_fold(1usize, |a, b| a.checked_mul(b))
+                .unwrap_or(usize::MAX)
+        };
+        let mut part: &[char] = &chars;
+        if count(part) > MAX_CJK_VARIANTS {
+            // The window of at least two characters with the fewest spellings, longest first.
+            let mut best: Option<(&[char], usize)> = None;
+            for len in (2..chars.len()).rev() {
+                for win in chars.windows(len) {
+                    let n = count(win);
+                    if n <= MAX_CJK_VARIANTS && best.is_none_or(|b| n < b.1) {
+                        best = Some((win, n));
+                    }
+                }
+                if best.is_some() {
+                    break;
+                }
+            }
+            part = best.map_or(&chars[..chars.len().min(2)], |b| b.0);
+        }
+        let mut out = vec![String::new()];
+        for &c in part {
+            let mut next = Vec::with_capacity(out.len() * (1 + self.of(c).len()));
+            for prefix in &out {
+                for &x in std::iter::once(&c).chain(self.of(c)) {
+                    let mut s = prefix.clone();
+                    s.push(x);
+                    next.push(s);
+                }
+            }
+            out = next;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchor_words_cover_every_phrase_once() {
+        let phrases: Vec<Vec<String>> = [
+            "police station",
+            "chinese police station",
+            "comisaria clandestina",
+            "comisaria",
+            "estacion de policia",
+            "110 oversea",
+        ]
+        .iter()
+        .map(|p| p.split(' ').map(str::to_string).collect())
+        .collect();
+        let mut m = BTreeMap::new();
+        m.insert("police".to_string(), BUREAU);
+        latin_anchor_words(&phrases, &mut m, STATION);
+        assert_eq!(m["police"], BUREAU | STATION, "reused for police station");
+        let a: Vec<&String> = m.keys().collect();
+        assert_eq!(a, vec!["comisaria", "estacion", "oversea", "police"]);
+        for p in &phrases {
+            assert!(p
+                .iter()
+                .any(|w| a.iter().any(|x| w.starts_with(x.as_str()))));
+        }
+    }
+
+    #[test]
+    fn spellings_cover_accents_traditional_and_full_width() {
+        let t2s: HashMap<char, char> = [('務', '务'), ('僑', '侨')].into_iter().collect();
+        let folder = Folder::new().with_char_map(t2s);
+        let p = Preimages::new(&folder);
+        let v = p.variants("comisaria");
+        assert!(v.contains(&"comisaría".to_string()));
+        assert!(v.contains(&"comisarÍa".to_string()));
+        assert!(v.contains(&"comisari\u{301}a".to_string()));
+        assert!(!v.contains(&"comísaría".to_string()), "two accents");
+        let z = p.variants("警侨");
+        assert_eq!(z, vec!["警侨".to_string(), "警僑".to_string()]);
+        let d = p.variants("海外110服务站");
+        assert!(d.contains(&"海外１１０服務站".to_string()));
+    }
+}
