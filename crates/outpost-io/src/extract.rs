@@ -9,7 +9,7 @@
 //!
 //! `outpost extract eval corpora/html-extract` scores both on pages written for the project.
 
-use crate::html::{html_to_text, meta_date, strip_non_content};
+use crate::html::{html_to_text, meta_date};
 use std::sync::Arc;
 
 /// What an extractor takes from one page.
@@ -89,7 +89,7 @@ impl TextExtractor for ReadabilityExtractor {
         let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
         // Scripts, styles and comments are dropped before building the DOM (Readability would
         // drop them anyway); on real pages they are often most of the bytes.
-        let lean = strip_non_content(html);
+        let lean = crate::html::strip_non_content(html);
         let lean: &str = &lean;
         let parsed = dom_smoothie::Readability::new(lean, url, Some(self.config.clone()))
             .or_else(|_| dom_smoothie::Readability::new(lean, None, Some(self.config.clone())))
@@ -127,6 +127,7 @@ impl TextExtractor for ReadabilityExtractor {
 }
 
 /// Collapses runs of whitespace inside lines and drops empty lines.
+#[cfg(feature = "readability")]
 fn tidy_lines(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for line in s.lines() {
