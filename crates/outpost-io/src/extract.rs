@@ -87,8 +87,12 @@ impl TextExtractor for ReadabilityExtractor {
 
     fn extract(&self, html: &str, url: Option<&str>) -> Extracted {
         let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-        let parsed = dom_smoothie::Readability::new(html, url, Some(self.config.clone()))
-            .or_else(|_| dom_smoothie::Readability::new(html, None, Some(self.config.clone())))
+        // Scripts, styles and comments are dropped before building the DOM (Readability would
+        // drop them anyway); on real pages they are often most of the bytes.
+        let lean = crate::html::strip_non_content(html);
+        let lean: &str = &lean;
+        let parsed = dom_smoothie::Readability::new(lean, url, Some(self.config.clone()))
+            .or_else(|_| dom_smoothie::Readability::new(lean, None, Some(self.config.clone())))
             .and_then(|mut r| r.parse());
         let fallback = || BaselineExtractor.extract(html, None);
         match parsed {
@@ -123,6 +127,7 @@ impl TextExtractor for ReadabilityExtractor {
 }
 
 /// Collapses runs of whitespace inside lines and drops empty lines.
+#[cfg(feature = "readability")]
 fn tidy_lines(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for line in s.lines() {

@@ -144,6 +144,64 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     (!val.is_empty()).then_some(val)
 }
 
+/// Elements whose content is never article text.
+const NON_CONTENT: &[&[u8]] = &[b"script", b"style", b"noscript", b"template", b"svg"];
+
+/// The tag name at `b[at..]` (just after `<` or `</`) if it is `name`, case-insensitively and
+/// followed by whitespace, `>` or `/`.
+fn tag_is(b: &[u8], at: usize, name: &[u8]) -> bool {
+    b.len() > at + name.len()
+        && b[at..at + name.len()].eq_ignore_ascii_case(name)
+        && matches!(
+            b[at + name.len()],
+            b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'
+        )
+}
+
+/// Removes comments and `<script>`, `<style>`, `<noscript>`, `<template>`, `<svg>` elements (with
+/// their content) from a page, so a DOM-based extractor parses less. Returns the input unchanged
+/// (borrowed) when there is nothing to remove; an unclosed element is removed to the end.
+pub fn strip_non_content(html: &str) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    let mut out = String::new();
+    let mut last = 0;
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let pos = i + off;
+        let end = if b[pos..].starts_with(b"<!--") {
+            memchr::memmem::find(&b[pos + 4..], b"-->").map_or(b.len(), |k| pos + 4 + k + 3)
+        } else if let Some(name) = NON_CONTENT.iter().find(|n| tag_is(b, pos + 1, n)) {
+            let mut j = pos + 1 + name.len();
+            loop {
+                match memchr::memchr(b'<', &b[j..]) {
+                    Some(k) => {
+                        let at = j + k;
+                        if b.get(at + 1) == Some(&b'/') && tag_is(b, at + 2, name) {
+                            break memchr::memchr(b'>', &b[at..]).map_or(b.len(), |g| at + g + 1);
+                        }
+                        j = at + 1;
+                    }
+                    None => break b.len(),
+                }
+            }
+        } else {
+            i = pos + 1;
+            continue;
+        };
+        out.push_str(&html[last..pos]);
+        last = end;
+        i = end;
+        if i >= b.len() {
+            break;
+        }
+    }
+    if last == 0 {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    out.push_str(&html[last.min(html.len())..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// `<meta>` names/properties that carry a publication date, most specific first.
 const DATE_META: &[&str] = &[
     "article:published_time",
@@ -304,6 +362,17 @@ mod tests {
     fn malformed_markup_degrades_to_text() {
         let p = html_to_text("a < b and &bogus; <p");
         assert_eq!(p.text, "a < b and &bogus; <p");
+    }
+
+    #[test]
+    fn non_content_is_stripped() {
+        let h = "<p>a</p><SCRIPT type=x>if (a<b) {}</script ><!-- c --><svg><g></g></svg><scripts>k</scripts><style>p{}</style";
+        assert_eq!(strip_non_content(h), "<p>a</p><scripts>k</scripts>");
+        assert!(matches!(
+            strip_non_content("<p>x</p>"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(strip_non_content("<p>é</p><!-- open"), "<p>é</p>");
     }
 
     #[test]

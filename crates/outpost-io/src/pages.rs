@@ -515,4 +515,47 @@ mod tests {
         assert_eq!(one[149], "doc 149");
         assert_eq!(one, run(2));
     }
+
+    /// An extractor that notes which pool thread ran it.
+    struct Spy(std::sync::Mutex<std::collections::BTreeSet<usize>>);
+
+    impl TextExtractor for Spy {
+        fn name(&self) -> &str {
+            "spy"
+        }
+        fn extract(&self, html: &str, url: Option<&str>) -> Extracted {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            if let (Ok(mut s), Some(i)) = (self.0.lock(), rayon::current_thread_index()) {
+                s.insert(i);
+            }
+            BaselineExtractor.extract(html, url)
+        }
+    }
+
+    #[test]
+    fn records_are_converted_on_several_threads() {
+        let mut w = WarcWriter::new(Vec::new());
+        for i in 0..64 {
+            let url = format!("https://a.example/{i}");
+            w.write_response(&url, "2022", "text/html", b"<p>x</p>")
+                .expect("w");
+        }
+        let bytes = w.finish().expect("finish");
+        let spy = Arc::new(Spy(Default::default()));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("pool");
+        let n = pool.install(|| {
+            WarcDocuments::new(
+                WarcReader::new(&bytes[..]),
+                "p.warc",
+                spy.clone(),
+                SkipCounts::default(),
+            )
+            .count()
+        });
+        assert_eq!(n, 64);
+        assert_eq!(spy.0.lock().map(|s| s.len()).unwrap_or(0), 2);
+    }
 }
