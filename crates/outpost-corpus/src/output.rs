@@ -2,11 +2,12 @@
 //! reached, plus the sidecar `<FILE>.planted.jsonl` listing the planted articles. Both files are
 //! written under temporary names and renamed when complete.
 
-use crate::generate::Generator;
+use crate::generate::{Article, Generator};
 use crate::warc;
 use crate::CorpusError;
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use outpost_io::warc::WarcWriter;
 use outpost_io::{AtomicFile, IoError};
 use serde::Serialize;
 use serde_json::json;
@@ -116,44 +117,39 @@ pub fn write_corpus(
         Format::Jsonl => Out::Plain(file),
         Format::JsonlGz => Out::Gz(GzEncoder::new(file, Compression::fast())),
         Format::WarcGz => {
-            let mut f = file;
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let info = warc::warcinfo(seed, &name);
-            warc::write_member(&mut f, &info).map_err(|e| write_err(path, e))?;
-            summary.bytes += info.len() as u64;
-            Out::Warc(f)
+            let mut w = WarcWriter::gzip(file).level(1).seed(seed);
+            let fields = format!(
+                "software: outpost-corpus {}\r\nformat: WARC File Format 1.1\r\ndescription: synthetic corpus, seed {seed}\r\n",
+                env!("CARGO_PKG_VERSION")
+            );
+            w.write_warcinfo("2024-01-01T00:00:00Z", &name, &fields)
+                .map_err(|e| write_err(path, e))?;
+            summary.bytes = w.uncompressed_bytes();
+            Out::Warc(w)
         }
     };
-    for (n, a) in generator.enumerate() {
+    for a in generator {
         if summary.bytes >= size {
             break;
         }
         let rec = match &mut out {
-            Out::Warc(f) => {
-                let r = warc::response(&a, seed, n as u64);
-                warc::write_member(f, &r).map_err(|e| write_err(path, e))?;
-                r.len()
+            Out::Warc(w) => {
+                let before = w.uncompressed_bytes();
+                w.write_response(
+                    &a.url,
+                    &format!("{}T00:00:00Z", a.date),
+                    "text/html; charset=utf-8",
+                    warc::html_page(&a).as_bytes(),
+                )
+                .map_err(|e| write_err(path, e))?;
+                (w.uncompressed_bytes() - before) as usize
             }
-            Out::Plain(_) | Out::Gz(_) => {
-                let mut line = serde_json::to_vec(&json!({
-                    "id": a.id, "url": a.url, "lang": a.lang, "date": a.date,
-                    "title": a.title, "text": a.text,
-                }))
-                .map_err(|source| IoError::Serialise {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-                line.push(b'\n');
-                let w: &mut dyn Write = match &mut out {
-                    Out::Gz(g) => g,
-                    Out::Plain(f) | Out::Warc(f) => f,
-                };
-                w.write_all(&line).map_err(|e| write_err(path, e))?;
-                line.len()
-            }
+            Out::Plain(f) => write_line(f, &a, path)?,
+            Out::Gz(g) => write_line(g, &a, path)?,
         };
         summary.bytes += rec as u64;
         summary.articles += 1;
@@ -167,19 +163,35 @@ pub fn write_corpus(
         }
     }
     let file = match out {
-        Out::Plain(f) | Out::Warc(f) => f,
+        Out::Plain(f) => f,
         Out::Gz(g) => g.finish().map_err(|e| write_err(path, e))?,
+        Out::Warc(w) => w.finish().map_err(|e| write_err(path, e))?,
     };
     file.commit()?;
     sidecar.commit()?;
     Ok(summary)
 }
 
+/// Writes one article as a JSON line; returns the bytes written.
+fn write_line(w: &mut dyn Write, a: &Article, path: &Path) -> Result<usize, CorpusError> {
+    let mut line = serde_json::to_vec(&json!({
+        "id": a.id, "url": a.url, "lang": a.lang, "date": a.date,
+        "title": a.title, "text": a.text,
+    }))
+    .map_err(|source| IoError::Serialise {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    line.push(b'\n');
+    w.write_all(&line).map_err(|e| write_err(path, e))?;
+    Ok(line.len())
+}
+
 /// The corpus file being written.
 enum Out {
     Plain(AtomicFile),
     Gz(GzEncoder<AtomicFile>),
-    Warc(AtomicFile),
+    Warc(WarcWriter<AtomicFile>),
 }
 
 #[cfg(test)]

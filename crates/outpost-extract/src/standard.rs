@@ -26,6 +26,14 @@ pub enum SetupError {
     /// The record scorer could not be loaded.
     #[error("loading the record scorer: {0}")]
     Scorer(String),
+    /// The address parser's compiled tables could not be loaded.
+    #[error("loading address tables from {dir}: {reason}")]
+    Address {
+        /// The directory.
+        dir: String,
+        /// The cause.
+        reason: String,
+    },
     /// The entity tagger models could not be loaded.
     #[error("loading entity tagger models from {dir}: {reason}")]
     Ner {
@@ -43,7 +51,7 @@ pub struct Options {
     pub scorer: bool,
     /// Run the entity tagger (people, organisations) on relevant articles.
     pub ner: bool,
-    /// Run the address detector on relevant articles (needs the shared gazetteer data).
+    /// Run the address detector on relevant articles (tables from `models/address`).
     pub addresses: bool,
     /// Run [`outpost_match::Prefilter`] first: articles without a station term or a Chinese
     /// public-security bureau skip every recognizer (their output is the same: relevance 0, no
@@ -141,11 +149,15 @@ pub fn build(models: &Path, opts: Options) -> Result<Pipeline, SetupError> {
             .model_version("ner", "models/ner/{zh,es,en}.bin");
     }
     if opts.addresses {
-        if let Ok(parser) = outpost_address::AddressParser::load_dir(&models.join("address")) {
-            b = b
-                .recognizer(OnlyRelevant(outpost_address::AddressDetector::new(parser)))
-                .model_version("address", "rules + models/address");
-        }
+        let dir = models.join("address");
+        let parser =
+            outpost_address::AddressParser::load_dir(&dir).map_err(|e| SetupError::Address {
+                dir: dir.display().to_string(),
+                reason: e.to_string(),
+            })?;
+        b = b
+            .recognizer(OnlyRelevant(outpost_address::AddressDetector::new(parser)))
+            .model_version("address", "rules + models/address");
     }
     let scorer_path = models.join("scorer.json");
     if let Some(text) = opts

@@ -532,6 +532,7 @@ pub struct WarcWriter<W: Write> {
     level: u32,
     count: u64,
     seed: u64,
+    raw_bytes: u64,
 }
 
 impl<W: Write> WarcWriter<W> {
@@ -543,6 +544,7 @@ impl<W: Write> WarcWriter<W> {
             level: 6,
             count: 0,
             seed: 0,
+            raw_bytes: 0,
         }
     }
 
@@ -569,6 +571,11 @@ impl<W: Write> WarcWriter<W> {
     /// Records written so far.
     pub fn records_written(&self) -> u64 {
         self.count
+    }
+
+    /// Bytes of WARC written so far, before compression.
+    pub fn uncompressed_bytes(&self) -> u64 {
+        self.raw_bytes
     }
 
     fn next_id(&mut self, uri: &str) -> String {
@@ -621,6 +628,7 @@ impl<W: Write> WarcWriter<W> {
             head.push_str(&format!("{n}: {v}\r\n"));
         }
         head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        self.raw_bytes += (head.len() + body.len() + 4) as u64;
         if self.gzip {
             let mut gz =
                 flate2::write::GzEncoder::new(&mut self.out, flate2::Compression::new(self.level));
