@@ -8,7 +8,8 @@
 //!   the same fold + the reference search (`Dict::find_reference`, the previous scan: all words
 //!   listed, then the automaton over CJK runs) — both find the same hits;
 //! * `recognize_all`: all three recognizers (station terms, bureaus, places) with resolution;
-//! * `load`: `Matchers::load` of the compiled tables (target ≤ 200 ms).
+//! * `load`: `Matchers::load` of the compiled tables (target ≤ 200 ms);
+//! * the pre-filter (`Prefilter::check`, and its stage-1 anchor scan alone) over the same articles.
 //!
 //! Run: `cargo bench -p outpost-benches --bench match`. Skips with a notice when the shared data
 //! or the compiled tables are missing.
@@ -145,6 +146,33 @@ fn bench(c: &mut Criterion) {
             }),
         )
     };
+    // The pre-filter over the same text, article by article, and stage 1 alone.
+    let pre = match outpost_match::Prefilter::from_matchers(&m) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("match bench: cannot build the pre-filter ({e}), skipping");
+            return;
+        }
+    };
+    let passed = docs.iter().filter(|d| pre.check(d)).count();
+    let pre_all = mbps(&|| {
+        black_box(docs.iter().filter(|d| pre.check(d)).count());
+    });
+    let pre_stage1 = mbps(&|| {
+        black_box(
+            docs.iter()
+                .filter(|d| {
+                    let (a, b) = pre.anchors_in(d);
+                    a || b
+                })
+                .count(),
+        );
+    });
+    println!(
+        "match bench: pre-filter check {pre_all:.0} MB/s (stage 1 anchors alone {pre_stage1:.0} MB/s; \
+         target >= 1000 on negatives); {passed}/{} articles passed",
+        docs.len()
+    );
     let doc_objs: Vec<Doc> = docs
         .iter()
         .enumerate()

@@ -1,7 +1,8 @@
 //! `outpost match eval`: recall of gold countries, cities and bureaus in their articles, and
 //! station-term hits on negative articles.
 //!
-//! A gold record's country counts as found when a `COUNTRY` span with that ISO code, or a `CITY`
+//! `country_recall_country_spans` counts only `COUNTRY` spans (scored ≥ [`THRESHOLD`]) with the
+//! gold ISO code. A gold record's country counts as found (`country_recall`) when a `COUNTRY` span with that ISO code, or a `CITY`
 //! span resolved to a place in that country, scored ≥ [`THRESHOLD`], is in its article; its city (where the gold has `city_en`) when a `CITY` span of the
 //! same country, scored ≥ [`THRESHOLD`], resolves to a place whose English name or one of whose
 //! names folds to the gold `city_en`; its bureau (where the gold has `bureau_norm`) when a `BUREAU`
@@ -20,8 +21,12 @@ pub const THRESHOLD: f32 = 0.5;
 /// The figures `outpost match eval --json` prints.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EvalReport {
-    /// Share of gold records whose country is found.
+    /// Share of gold records whose country is found (by a `COUNTRY` span or a `CITY` span
+    /// resolved to a place in that country).
     pub country_recall: f64,
+    /// Share of gold records whose country is named by a `COUNTRY` span itself (name, demonym),
+    /// cities not counted.
+    pub country_recall_country_spans: f64,
     /// Share of gold records with a city whose city is found.
     pub city_recall: f64,
     /// Share of gold records with a `bureau_norm` whose bureau is found.
@@ -82,6 +87,7 @@ pub fn evaluate(
         docs.insert(id.to_string(), doc);
     }
     let (mut c_hit, mut c_all, mut y_hit, mut y_all, mut b_hit, mut b_all) = (0, 0, 0, 0, 0, 0);
+    let mut c_span_hit = 0;
     let mut negative_hits = 0;
     let mut n_articles = 0;
     let mut misses = Vec::new();
@@ -127,6 +133,18 @@ pub fn evaluate(
                 misses.push(Miss {
                     article: id.into(),
                     what: "country",
+                    value: country.into(),
+                });
+            }
+            if spans
+                .iter()
+                .any(|s| s.label == Label::Country && s.canonical.as_deref() == Some(country))
+            {
+                c_span_hit += 1;
+            } else {
+                misses.push(Miss {
+                    article: id.into(),
+                    what: "country-span",
                     value: country.into(),
                 });
             }
@@ -184,6 +202,7 @@ pub fn evaluate(
     Ok((
         EvalReport {
             country_recall: ratio(c_hit, c_all),
+            country_recall_country_spans: ratio(c_span_hit, c_all),
             city_recall: ratio(y_hit, y_all),
             bureau_recall: ratio(b_hit, b_all),
             negative_station_hits: negative_hits,

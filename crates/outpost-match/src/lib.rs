@@ -307,6 +307,12 @@ mod tests {
                 &["Spanish", "español"],
             ),
             country("VE", "Venezuela", &["Venezuela", "委内瑞拉"], &[]),
+            country(
+                "NL",
+                "Netherlands",
+                &["Netherlands", "the Netherlands", "荷兰"],
+                &["Dutch"],
+            ),
             country("EC", "Ecuador", &["Ecuador", "厄瓜多尔"], &[]),
             country(
                 "US",
@@ -395,6 +401,21 @@ mod tests {
             .into_iter()
             .filter(|s| s.label == label)
             .collect()
+    }
+
+    #[test]
+    fn a_name_with_a_lower_case_article_is_found() {
+        let m = matchers();
+        let c = spans(
+            &m,
+            "Two stations were found in the Netherlands last year.",
+            "en",
+            Label::Country,
+        );
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].canonical.as_deref(), Some("NL"));
+        let none = spans(&m, "the netherlands", "en", Label::Country);
+        assert!(none.is_empty(), "{none:?}");
     }
 
     #[test]

@@ -191,7 +191,16 @@ struct Raw {
     fuzzy: bool,
 }
 
+/// Whether a name as written starts with a capital (or a CJK character, digit …). A leading
+/// article is skipped, since names such as "the Netherlands" or "la India" keep it in lower case.
 fn starts_upper(s: &str) -> bool {
+    let mut s = s;
+    for art in ["the ", "la ", "el ", "las ", "los ", "le ", "les "] {
+        if let Some(rest) = s.strip_prefix(art) {
+            s = rest.trim_start();
+            break;
+        }
+    }
     s.chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || is_cjk(c) || !c.is_alphabetic())

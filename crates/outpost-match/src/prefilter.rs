@@ -15,7 +15,9 @@
 //! 2. **Confirmation** (only when an anchor fired): the text is folded and the station-term and
 //!    bureau recognizers run on it, exactly as in the pipeline; the article passes when a station
 //!    term or a bureau scores at least [`PREFILTER_MIN_SCORE`] (the pipeline's own threshold for
-//!    a station term). Place resolution never runs.
+//!    a station term). Bureaus are looked for in windows of [`BUREAU_WINDOW`] bytes around the
+//!    police words only (a bureau's name stands next to its police word). Place resolution never
+//!    runs.
 //!
 //! So an article passes exactly when the pipeline's matcher would find a station term or a bureau
 //! in it, as long as the stage-1 anchors are complete; what can escape stage 1 is a term spelled
@@ -41,6 +43,9 @@ use std::sync::Arc;
 /// Score from which a station-term or bureau span lets an article through (the pipeline's
 /// threshold for a station term).
 pub const PREFILTER_MIN_SCORE: f32 = 0.5;
+
+/// Bytes of text kept on each side of a bureau anchor for the bureau recognizer.
+pub const BUREAU_WINDOW: usize = 160;
 
 /// Most raw spellings generated for one Chinese anchor; above this a shorter part of the term is
 /// used.
@@ -141,8 +146,7 @@ impl Prefilter {
     ) -> Result<Self, MatchError> {
         let pre = Preimages::new(&folder);
         let (zh_terms, latin_terms) = station_capable_terms(&folder);
-        // Anchor → kinds (bit mask). Bureau words first, so station phrases that contain one
-        // ("police service station") reuse it instead of adding a new, commoner word.
+        // Anchor → kinds (bit mask).
         let mut anchors: BTreeMap<String, u8> = BTreeMap::new();
         for w in ZH_POLICE_WORDS {
             *anchors.entry(folder.fold_str(w)).or_default() |= BUREAU;
@@ -160,10 +164,16 @@ impl Prefilter {
             })
             .collect();
         latin_anchor_words(&phrases, &mut anchors, BUREAU);
+        // Station anchors are chosen on their own (the rarer "station" rather than the bureau
+        // anchor "police" for "police station"), then merged.
+        let mut station: BTreeMap<String, u8> = BTreeMap::new();
         for t in &zh_terms {
-            *anchors.entry(t.clone()).or_default() |= STATION;
+            station.insert(t.clone(), STATION);
         }
-        latin_anchor_words(&latin_terms, &mut anchors, STATION);
+        latin_anchor_words(&latin_terms, &mut station, STATION);
+        for (w, k) in station {
+            *anchors.entry(w).or_default() |= k;
+        }
         let mut patterns: Vec<String> = Vec::new();
         let mut kinds: Vec<u8> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
@@ -207,6 +217,41 @@ impl Prefilter {
         self.kinds.len()
     }
 
+    /// Byte ranges of the bureau anchors in `text`, each widened by [`BUREAU_WINDOW`] bytes on
+    /// both sides (to character boundaries), overlapping windows merged.
+    fn bureau_windows(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+        for m in self.anchors.find_iter(text.as_bytes()) {
+            if self.kinds[m.pattern().as_usize()] & BUREAU == 0 {
+                continue;
+            }
+            let mut a = m.start().saturating_sub(BUREAU_WINDOW);
+            while !text.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut e = (m.end() + BUREAU_WINDOW).min(text.len());
+            while !text.is_char_boundary(e) {
+                e += 1;
+            }
+            match out.last_mut() {
+                Some(last) if last.end >= a => last.end = last.end.max(e),
+                _ => out.push(a..e),
+            }
+        }
+        out
+    }
+
+    /// A bureau in one of the windows around the bureau anchors. A bureau's name stands next to
+    /// its police word (福州市公安局, "Fuzhou Municipal Public Security Bureau", "Policía de
+    /// Qingtian"), so the windows hold every bureau the whole text holds.
+    fn bureau_in_windows(&self, text: &str) -> bool {
+        self.bureau_windows(text).into_iter().any(|r| {
+            let piece = &text[r];
+            let doc = Doc::new(Document::new("prefilter", piece));
+            self.bureau_confirmed(&doc, &self.folder.fold(piece))
+        })
+    }
+
     /// Stage 1 only: which kinds of anchor occur in `text` (station, bureau).
     pub fn anchors_in(&self, text: &str) -> (bool, bool) {
         let mut k = 0u8;
@@ -226,10 +271,13 @@ impl Prefilter {
         if !station && !bureau {
             return false;
         }
-        let doc = Doc::new(Document::new("prefilter", text));
-        let folded = self.folder.fold(text);
-        (station && self.station_confirmed(&doc, &folded))
-            || (bureau && self.bureau_confirmed(&doc, &folded))
+        if bureau && self.bureau_in_windows(text) {
+            return true;
+        }
+        station && {
+            let doc = Doc::new(Document::new("prefilter", text));
+            self.station_confirmed(&doc, &self.folder.fold(text))
+        }
     }
 
     /// As [`Prefilter::check`], reporting every stage (both recognizers run when their anchors
@@ -241,12 +289,11 @@ impl Prefilter {
             bureau_anchor,
             ..PrefilterHits::default()
         };
-        if station_anchor || bureau_anchor {
+        if station_anchor {
             let doc = Doc::new(Document::new("prefilter", text));
-            let folded = self.folder.fold(text);
-            h.station_term = station_anchor && self.station_confirmed(&doc, &folded);
-            h.bureau = bureau_anchor && self.bureau_confirmed(&doc, &folded);
+            h.station_term = self.station_confirmed(&doc, &self.folder.fold(text));
         }
+        h.bureau = bureau_anchor && self.bureau_in_windows(text);
         h
     }
 

@@ -192,6 +192,10 @@ fn eval(a: EvalArgs) -> anyhow::Result<()> {
     }
     println!("articles               {}", report.articles);
     println!("country_recall         {:.3}", report.country_recall);
+    println!(
+        "country_recall (COUNTRY spans only) {:.3}",
+        report.country_recall_country_spans
+    );
     println!("city_recall            {:.3}", report.city_recall);
     println!("bureau_recall          {:.3}", report.bureau_recall);
     println!("negative_station_hits  {}", report.negative_station_hits);

@@ -143,6 +143,7 @@ pub fn run(cmd: TrainCmd) -> anyhow::Result<()> {
         "folds": folds,
         "cv_ece": cal.ece,
         "cv_brier": cal.brier,
+        "cv_reliability": cal.bins,
         "cv_record_precision": cv.precision,
         "cv_record_recall": cv.recall,
         "cv_record_f1": cv.f1,
