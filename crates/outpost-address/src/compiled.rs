@@ -43,27 +43,8 @@ const CITIES_MAGIC: &[u8; 8] = b"OPADCIT1";
 /// directory upwards, then from the running executable's folder upwards, else the `models/address`
 /// of the workspace this crate was built in.
 pub fn default_models_dir() -> PathBuf {
-    if let Some(m) = std::env::var_os("OUTPOST_MODELS") {
-        return PathBuf::from(m).join("address");
-    }
-    let starts = [
-        std::env::current_dir().ok(),
-        std::env::current_exe()
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf)),
-    ];
-    for mut d in starts.into_iter().flatten() {
-        loop {
-            let cand = d.join("models").join("address");
-            if cand.join(TABLES_FILE).exists() {
-                return cand;
-            }
-            if !d.pop() {
-                break;
-            }
-        }
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/address")
+    outpost_core::paths::find_models_subdir("address", TABLES_FILE)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/address"))
 }
 
 /// Sizes of a compiled directory, as written by [`write`].

@@ -27,6 +27,7 @@
 pub mod doc;
 pub mod document;
 pub mod error;
+pub mod paths;
 pub mod recognizer;
 pub mod record;
 pub mod span;

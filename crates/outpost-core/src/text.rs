@@ -547,6 +547,27 @@ impl FoldedText {
     }
 }
 
+/// Escapes text for HTML element content and quoted attribute values (`&`, `<`, `>`, `"`, `'`):
+/// untrusted text (articles, names) goes through this before it is written into any HTML.
+///
+/// ```
+/// assert_eq!(outpost_core::text::html_escape("<b>\"A&B\"</b>"), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
+/// ```
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Returns the first `n` code points of `text` (all of it when shorter).
 ///
 /// ```

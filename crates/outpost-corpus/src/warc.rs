@@ -3,18 +3,7 @@
 //! layout of Common Crawl's `.warc.gz` files).
 
 use crate::generate::Article;
-
-fn escape_html(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-}
+use outpost_core::text::html_escape;
 
 /// The HTML page of an article: navigation and footer around an `<article>` with one `<p>` per
 /// paragraph.
@@ -23,13 +12,13 @@ pub(crate) fn html_page(a: &Article) -> String {
     h.push_str("<!DOCTYPE html>\n<html lang=\"");
     h.push_str(a.lang);
     h.push_str("\"><head><meta charset=\"utf-8\"><title>");
-    escape_html(&a.title, &mut h);
+    h.push_str(&html_escape(&a.title));
     h.push_str("</title></head>\n<body><nav><a href=\"/\">Home</a> | <a href=\"/world\">World</a></nav>\n<article><h1>");
-    escape_html(&a.title, &mut h);
+    h.push_str(&html_escape(&a.title));
     h.push_str("</h1>\n");
     for p in a.text.split('\n') {
         h.push_str("<p>");
-        escape_html(p, &mut h);
+        h.push_str(&html_escape(p));
         h.push_str("</p>\n");
     }
     h.push_str("</article>\n<footer>corpus.outpost.invalid</footer></body></html>\n");

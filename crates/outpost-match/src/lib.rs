@@ -70,27 +70,8 @@ pub(crate) fn doc_lang(doc: &Doc) -> Option<&str> {
 /// `models/match` found from the current directory upwards, then from the running executable's
 /// folder upwards (`target/release/outpost` inside a checkout), else `models/match`.
 pub fn default_models_dir() -> PathBuf {
-    if let Ok(m) = std::env::var("OUTPOST_MODELS") {
-        return PathBuf::from(m).join("match");
-    }
-    let starts = [
-        std::env::current_dir().ok(),
-        std::env::current_exe()
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf)),
-    ];
-    for mut d in starts.into_iter().flatten() {
-        loop {
-            let cand = d.join("models").join("match");
-            if cand.join(tables::CITIES).exists() {
-                return cand;
-            }
-            if !d.pop() {
-                break;
-            }
-        }
-    }
-    PathBuf::from("models/match")
+    outpost_core::paths::find_models_subdir("match", tables::CITIES)
+        .unwrap_or_else(|| PathBuf::from("models/match"))
 }
 
 /// All three recognizers, loaded once from the compiled tables and sharing one folder.

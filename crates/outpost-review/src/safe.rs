@@ -37,21 +37,7 @@ pub fn web_url(url: &str) -> Option<&str> {
     (ok && u.len() > lower.find("//").map_or(0, |i| i + 2)).then_some(u)
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use outpost_core::text::html_escape;
 
 /// `sha256-<base64>` of `text`, the form a CSP `script-src` / `style-src` source takes.
 pub fn csp_hash(text: &str) -> String {
