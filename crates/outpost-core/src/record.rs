@@ -67,6 +67,44 @@ pub struct StationRecord {
     pub field_confidence: BTreeMap<String, f32>,
 }
 
+impl StationRecord {
+    /// A bare record of `article_id` in `country` with the given city and confidence, every other
+    /// field empty and `count` 1: the starting point for readers that build records themselves
+    /// (importers, tests).
+    ///
+    /// ```
+    /// use outpost_core::{City, StationRecord};
+    /// let r = StationRecord::new("a1", "ES", Some(City::named("Madrid", "Madrid")), 0.9);
+    /// assert_eq!(r.count, 1);
+    /// assert!(r.people.is_empty());
+    /// ```
+    pub fn new(
+        article_id: impl Into<String>,
+        country: impl Into<String>,
+        city: Option<City>,
+        confidence: f32,
+    ) -> Self {
+        Self {
+            article_id: article_id.into(),
+            url: None,
+            language: None,
+            station_name: None,
+            bureau: None,
+            country: country.into(),
+            city,
+            address: None,
+            host_org: None,
+            people: Vec::new(),
+            dates: Vec::new(),
+            status: Vec::new(),
+            count: 1,
+            evidence: Vec::new(),
+            confidence,
+            field_confidence: BTreeMap::new(),
+        }
+    }
+}
+
 /// An issuing bureau.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Bureau {
@@ -97,6 +135,19 @@ pub struct City {
     /// Longitude (WGS 84 degrees).
     #[serde(default)]
     pub lon: Option<f64>,
+}
+
+impl City {
+    /// A city known only by name: as written and its English name, no GeoNames id or coordinates.
+    pub fn named(as_written: impl Into<String>, name_en: impl Into<String>) -> Self {
+        Self {
+            as_written: as_written.into(),
+            name_en: Some(name_en.into()),
+            geonames_id: None,
+            lat: None,
+            lon: None,
+        }
+    }
 }
 
 /// A street address.

@@ -427,30 +427,9 @@ mod tests {
     use outpost_core::City;
 
     fn rec(article: &str, country: &str, city: Option<&str>, conf: f32) -> StationRecord {
-        StationRecord {
-            article_id: article.into(),
-            url: None,
-            language: Some("en".into()),
-            station_name: None,
-            bureau: None,
-            country: country.into(),
-            city: city.map(|c| City {
-                as_written: c.into(),
-                name_en: Some(c.into()),
-                geonames_id: None,
-                lat: None,
-                lon: None,
-            }),
-            address: None,
-            host_org: None,
-            people: vec![],
-            dates: vec![],
-            status: vec![],
-            count: 1,
-            evidence: vec![],
-            confidence: conf,
-            field_confidence: Default::default(),
-        }
+        let mut r = StationRecord::new(article, country, city.map(|c| City::named(c, c)), conf);
+        r.language = Some("en".into());
+        r
     }
 
     fn gold(id: &str, relevant: bool, recs: &[(&str, Option<&str>)]) -> GoldArticle {

@@ -410,30 +410,7 @@ mod tests {
     use super::*;
 
     fn rec(article: &str, cc: &str, written: &str, en: &str, conf: f32) -> StationRecord {
-        StationRecord {
-            article_id: article.into(),
-            url: None,
-            language: None,
-            station_name: None,
-            bureau: None,
-            country: cc.into(),
-            city: Some(City {
-                as_written: written.into(),
-                name_en: Some(en.into()),
-                geonames_id: None,
-                lat: None,
-                lon: None,
-            }),
-            address: None,
-            host_org: None,
-            people: vec![],
-            dates: vec![],
-            status: vec![],
-            count: 1,
-            evidence: vec![],
-            confidence: conf,
-            field_confidence: Default::default(),
-        }
+        StationRecord::new(article, cc, Some(City::named(written, en)), conf)
     }
 
     fn with_people(mut r: StationRecord, people: &[&str]) -> StationRecord {

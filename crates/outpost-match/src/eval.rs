@@ -66,6 +66,32 @@ fn fold_name(m: &Matchers, s: &str) -> String {
     m.folder().fold_str(s).replace(['-', '\''], " ")
 }
 
+/// One article of a station-articles file.
+struct Article {
+    id: String,
+    text: String,
+    lang: Option<String>,
+}
+
+/// Reads `{"id","text","lang"?}` lines; a line without an id or text is an error naming it.
+fn read_articles(articles: &Path) -> Result<Vec<Article>, MatchError> {
+    let mut out = Vec::new();
+    for (line, v) in read_jsonl(articles)? {
+        let field = |name: &str| {
+            v[name]
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| MatchError::bad(articles, line, format!("missing \"{name}\"")))
+        };
+        out.push(Article {
+            id: field("id")?,
+            text: field("text")?,
+            lang: v["lang"].as_str().map(str::to_string),
+        });
+    }
+    Ok(out)
+}
+
 /// Runs the matchers over the articles and scores them against the gold.
 pub fn evaluate(
     m: &Matchers,
@@ -73,18 +99,12 @@ pub fn evaluate(
     gold: &Path,
 ) -> Result<(EvalReport, Vec<Miss>), MatchError> {
     let mut docs: HashMap<String, Doc> = HashMap::new();
-    for (line, v) in read_jsonl(articles)? {
-        let id = v["id"]
-            .as_str()
-            .ok_or_else(|| MatchError::bad(articles, line, "missing \"id\""))?;
-        let text = v["text"]
-            .as_str()
-            .ok_or_else(|| MatchError::bad(articles, line, "missing \"text\""))?;
-        let mut d = Document::new(id, text);
-        d.lang = v["lang"].as_str().map(str::to_string);
+    for a in read_articles(articles)? {
+        let mut d = Document::new(a.id.clone(), a.text);
+        d.lang = a.lang.clone();
         let mut doc = Doc::new(d);
-        doc.lang = v["lang"].as_str().map(str::to_string);
-        docs.insert(id.to_string(), doc);
+        doc.lang = a.lang;
+        docs.insert(a.id, doc);
     }
     let (mut c_hit, mut c_all, mut y_hit, mut y_all, mut b_hit, mut b_all) = (0, 0, 0, 0, 0, 0);
     let mut c_span_hit = 0;
@@ -359,16 +379,10 @@ pub fn evaluate_prefilter(
     gold: &Path,
     news: &[std::path::PathBuf],
 ) -> Result<PrefilterReport, MatchError> {
-    let mut texts: HashMap<String, String> = HashMap::new();
-    for (line, v) in read_jsonl(articles)? {
-        let id = v["id"]
-            .as_str()
-            .ok_or_else(|| MatchError::bad(articles, line, "missing \"id\""))?;
-        let text = v["text"]
-            .as_str()
-            .ok_or_else(|| MatchError::bad(articles, line, "missing \"text\""))?;
-        texts.insert(id.to_string(), text.to_string());
-    }
+    let texts: HashMap<String, String> = read_articles(articles)?
+        .into_iter()
+        .map(|a| (a.id, a.text))
+        .collect();
     let (mut positives, mut kept, mut negatives, mut passed, mut anchored) = (0, 0, 0, 0, 0);
     let mut missed = Vec::new();
     let mut all: Vec<&str> = Vec::new();

@@ -34,6 +34,44 @@ pub struct Gazetteer {
     pub(crate) max_len: usize,
 }
 
+/// Key of a sequence of units: the unit keys chained from [`SEED`] (the same chaining
+/// [`longest_matches`] extends one unit at a time).
+fn sequence_key<'a>(units: impl Iterator<Item = &'a str>) -> u64 {
+    units.fold(SEED, |h, u| mix(h, unit_key(u)))
+}
+
+/// Longest-first, left-to-right matches of sequence keys in `entries` over `keys` (unit keys),
+/// trying lengths up to `max_len`: `(start, end, value)` per match.
+fn longest_matches<B: Copy>(
+    entries: &HashMap<u64, B, BuildIdentity>,
+    max_len: usize,
+    keys: &[u64],
+) -> Vec<(usize, usize, B)> {
+    let mut out = Vec::new();
+    if entries.is_empty() {
+        return out;
+    }
+    let mut i = 0;
+    while i < keys.len() {
+        let mut h = SEED;
+        let mut best = None;
+        for l in 1..=max_len.min(keys.len() - i) {
+            h = mix(h, keys[i + l - 1]);
+            if let Some(&k) = entries.get(&h) {
+                best = Some((l, k));
+            }
+        }
+        match best {
+            Some((l, k)) => {
+                out.push((i, i + l, k));
+                i += l;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
 /// Key of one unit (token or character) of a name.
 #[inline]
 pub fn unit_key(unit: &str) -> u64 {
@@ -64,39 +102,14 @@ impl Gazetteer {
         if units.len() < min || units.len() > 12 {
             return;
         }
-        let mut h = SEED;
-        for u in &units {
-            h = mix(h, unit_key(u));
-        }
+        let h = sequence_key(units.iter().copied());
         *self.entries.entry(h).or_insert(0) |= kinds;
         self.max_len = self.max_len.max(units.len());
     }
 
     /// Longest-first, left-to-right matches over unit keys: `(start, end, kinds)` per match.
     pub fn find(&self, keys: &[u64]) -> Vec<(usize, usize, u8)> {
-        let mut out = Vec::new();
-        if self.entries.is_empty() {
-            return out;
-        }
-        let mut i = 0;
-        while i < keys.len() {
-            let mut h = SEED;
-            let mut best = None;
-            for l in 1..=self.max_len.min(keys.len() - i) {
-                h = mix(h, keys[i + l - 1]);
-                if let Some(&k) = self.entries.get(&h) {
-                    best = Some((l, k));
-                }
-            }
-            match best {
-                Some((l, k)) => {
-                    out.push((i, i + l, k));
-                    i += l;
-                }
-                None => i += 1,
-            }
-        }
-        out
+        longest_matches(&self.entries, self.max_len, keys)
     }
 
     /// Builds the gazetteer for `lang` from the files in `dir` (`shared/data/gazetteer`). Returns
@@ -193,39 +206,14 @@ impl Lexicon {
         if units.is_empty() || units.len() > 12 || ty >= 16 {
             return;
         }
-        let mut h = SEED;
-        for u in units {
-            h = mix(h, unit_key(u));
-        }
+        let h = sequence_key(units.iter().copied());
         *self.entries.entry(h).or_insert(0) |= 1 << ty;
         self.max_len = self.max_len.max(units.len());
     }
 
     /// Longest-first, left-to-right matches: `(start, end, type bits)`.
     pub fn find(&self, keys: &[u64]) -> Vec<(usize, usize, u16)> {
-        let mut out = Vec::new();
-        if self.entries.is_empty() {
-            return out;
-        }
-        let mut i = 0;
-        while i < keys.len() {
-            let mut h = SEED;
-            let mut best = None;
-            for l in 1..=self.max_len.min(keys.len() - i) {
-                h = mix(h, keys[i + l - 1]);
-                if let Some(&k) = self.entries.get(&h) {
-                    best = Some((l, k));
-                }
-            }
-            match best {
-                Some((l, k)) => {
-                    out.push((i, i + l, k));
-                    i += l;
-                }
-                None => i += 1,
-            }
-        }
-        out
+        longest_matches(&self.entries, self.max_len, keys)
     }
 }
 

@@ -30,30 +30,12 @@ pub struct Fixture {
 /// A minimal record (for unit tests): article, country, city (as written = English name) and
 /// confidence; no evidence.
 pub fn record(article: &str, country: &str, city: Option<&str>, confidence: f32) -> StationRecord {
-    StationRecord {
-        article_id: article.into(),
-        url: None,
-        language: None,
-        station_name: None,
-        bureau: None,
-        country: country.into(),
-        city: city.map(|c| City {
-            as_written: c.into(),
-            name_en: Some(c.into()),
-            geonames_id: None,
-            lat: None,
-            lon: None,
-        }),
-        address: None,
-        host_org: None,
-        people: Vec::new(),
-        dates: Vec::new(),
-        status: Vec::new(),
-        count: 1,
-        evidence: Vec::new(),
+    StationRecord::new(
+        article,
+        country,
+        city.map(|c| City::named(c, c)),
         confidence,
-        field_confidence: BTreeMap::new(),
-    }
+    )
 }
 
 /// What to mark in an article: a verbatim needle and its label.
