@@ -10,7 +10,12 @@
 //!   extraction with the default extractor (dom_smoothie), title/URL/date,
 //! * (b') the same with the baseline `html_to_text` extractor,
 //!
-//! and prints MB/s (of uncompressed WARC) for each, the ratio (b)/(a) and (b')/(a), all on one
+//! * (c) reading as `outpost run` does: (a) + HTTP, charset, the whole-page text screened by the
+//!   standard pipeline's pre-filter, Readability main text only for pages that pass
+//!   (`ScreenedExtractor`),
+//! * (d) (c) + the whole standard pipeline (language, recognizers, records) on every document,
+//!
+//! and prints MB/s (of uncompressed WARC) for each, the ratios to (a), all on one
 //! thread; then (b) again on a 2-thread rayon pool (the reader converts batches of records in
 //! parallel). For reference it also prints the speed of gunzip alone. Each figure is the median of
 //! `OUTPOST_BENCH_RUNS` (default 3) runs.
@@ -18,7 +23,7 @@
 //! `cargo bench -p outpost-benches --bench warc`
 
 use flate2::read::MultiGzDecoder;
-use outpost_io::extract::{BaselineExtractor, TextExtractor};
+use outpost_io::extract::{BaselineExtractor, ScreenedExtractor, TextExtractor};
 use outpost_io::pages::{SkipCounts, WarcDocuments};
 use outpost_io::warc::{WarcReader, WarcWriter};
 use std::io::BufReader;
@@ -281,6 +286,67 @@ fn main() {
     let (b, docs, text_b) = one.install(|| measure(outpost_io::default_extractor()));
     let (b0, _, text_b0) = one.install(|| measure(Arc::new(BaselineExtractor)));
     let (b2, _, _) = two.install(|| measure(outpost_io::default_extractor()));
+
+    // (c) as `outpost run` reads web pages: screened on the whole text by the pipeline's
+    // pre-filter, main text extracted only for pages that pass; (d) (c) + the whole pipeline.
+    let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../models");
+    let pipeline = match outpost_extract::standard::build(
+        &models,
+        outpost_extract::standard::Options::default(),
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("notice: cannot build the pipeline ({e}); (c) and (d) skipped");
+            return;
+        }
+    };
+    let Some(check) = pipeline.prefilter_check() else {
+        eprintln!("notice: the standard pipeline has no pre-filter; (c) and (d) skipped");
+        return;
+    };
+    let screened: Arc<dyn TextExtractor> = Arc::new(ScreenedExtractor::new(
+        check.clone(),
+        outpost_io::default_extractor(),
+    ));
+    let (c, _, text_c) = one.install(|| measure(screened.clone()));
+    let passed = {
+        let reader = WarcReader::new(BufReader::with_capacity(
+            1 << 16,
+            MultiGzDecoder::new(&gz[..]),
+        ));
+        WarcDocuments::new(
+            reader,
+            "bench.warc.gz",
+            screened.clone(),
+            SkipCounts::default(),
+        )
+        .filter_map(Result::ok)
+        .filter(|d| check(&d.text))
+        .count()
+    };
+    let mut d_speeds = Vec::new();
+    let mut relevant = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let reader = WarcReader::new(BufReader::with_capacity(
+            1 << 16,
+            MultiGzDecoder::new(&gz[..]),
+        ));
+        let docs = WarcDocuments::new(
+            reader,
+            "bench.warc.gz",
+            screened.clone(),
+            SkipCounts::default(),
+        );
+        relevant = one.install(|| {
+            docs.filter_map(Result::ok)
+                .map(|doc| pipeline.process(doc))
+                .filter(|o| o.summary.relevance >= 0.5)
+                .count()
+        });
+        d_speeds.push(warc_bytes as f64 / 1e6 / t.elapsed().as_secs_f64());
+    }
+    let d = median(d_speeds);
     println!(
         "warc.gz: {pages} pages, {:.1} MB uncompressed WARC, {:.1} MB gzip; {runs} runs, median, 1 thread",
         warc_bytes as f64 / 1e6,
@@ -297,6 +363,15 @@ fn main() {
         "(b') + HTTP, charset, baseline html_to_text:     {b0:8.1} MB/s  ({:.1} MB text)  (b')/(a) = {:.3}",
         text_b0 as f64 / 1e6,
         b0 / a
+    );
+    println!(
+        "(c)  + HTTP, charset, screened readability:      {c:8.1} MB/s  ({passed} of {docs} pages pass the pre-filter, {:.1} MB text)  (c)/(a) = {:.3}",
+        text_c as f64 / 1e6,
+        c / a
+    );
+    println!(
+        "(d)  (c) + the whole pipeline (outpost run):     {d:8.1} MB/s  ({relevant} relevant)  (d)/(a) = {:.3}",
+        d / a
     );
     println!(
         "(b)  on 2 threads:                               {b2:8.1} MB/s  (b, 2 threads)/(a, 1 thread) = {:.3}; 2 threads / 1 thread = {:.2}x",

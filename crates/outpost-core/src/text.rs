@@ -575,10 +575,20 @@ pub fn html_escape(s: &str) -> String {
 /// assert_eq!(outpost_core::text::char_prefix("abc", 10), "abc");
 /// ```
 pub fn char_prefix(text: &str, n: usize) -> &str {
-    match text.char_indices().nth(n) {
-        Some((b, _)) => &text[..b],
-        None => text,
+    if text.len() <= n {
+        return text;
     }
+    // Count code points by their first bytes (every byte that is not a continuation byte).
+    let mut seen = 0;
+    for (b, &byte) in text.as_bytes().iter().enumerate() {
+        if (byte as i8) >= -0x40 {
+            if seen == n {
+                return &text[..b];
+            }
+            seen += 1;
+        }
+    }
+    text
 }
 
 /// Returns the code-point slice `start..end` of `text`, or `None` when the range is invalid.
@@ -602,6 +612,26 @@ pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_prefix_counts_code_points() {
+        for text in [
+            "",
+            "abc",
+            "福州市公安局",
+            "a福b州c🙂d",
+            "ñandú 110 海外",
+            "🙂🙂🙂",
+        ] {
+            for n in 0..12 {
+                let want = match text.char_indices().nth(n) {
+                    Some((b, _)) => &text[..b],
+                    None => text,
+                };
+                assert_eq!(char_prefix(text, n), want, "{text:?} {n}");
+            }
+        }
+    }
 
     #[test]
     fn char_index_round_trips_on_mixed_text() {

@@ -4,6 +4,7 @@ use crate::assemble::{assemble_with_features, PlaceInfo, PlaceLookup};
 use crate::logistic::Logistic;
 use outpost_core::{ArticleSummary, Doc, Document, Recognizer, Span, StationRecord};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Everything the pipeline produced for one document.
 #[derive(Debug, Clone)]
@@ -32,7 +33,7 @@ pub type PrefilterFn = dyn Fn(&str) -> bool + Send + Sync;
 
 /// A pre-filter and the cheaper language detector used on the articles it rejects.
 struct Screen {
-    check: Box<PrefilterFn>,
+    check: Arc<PrefilterFn>,
     detector: Box<LanguageFn>,
 }
 
@@ -66,7 +67,7 @@ impl PipelineBuilder {
         quick_detector: impl Fn(&str) -> (Option<String>, f32) + Send + Sync + 'static,
     ) -> Self {
         self.screen = Some(Screen {
-            check: Box::new(check),
+            check: Arc::new(check),
             detector: Box::new(quick_detector),
         });
         self
@@ -163,6 +164,12 @@ impl Pipeline {
     /// Whether a pre-filter is set.
     pub fn has_prefilter(&self) -> bool {
         self.screen.is_some()
+    }
+
+    /// The pre-filter's check, when one is set, e.g. to screen web pages on their whole text
+    /// before the costly main-text extraction (`outpost_io::extract::ScreenedExtractor`).
+    pub fn prefilter_check(&self) -> Option<Arc<PrefilterFn>> {
+        self.screen.as_ref().map(|s| s.check.clone())
     }
 
     /// Detects the language of `text`, falling back to the document's own hint when the detector

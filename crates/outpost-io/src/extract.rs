@@ -167,6 +167,69 @@ pub fn extractor_by_name(name: &str) -> Option<Arc<dyn TextExtractor>> {
     }
 }
 
+/// A screen over a page's whole text: `true` when the page could matter (so its main text must be
+/// extracted), `false` when it certainly cannot.
+pub type ScreenFn = dyn Fn(&str) -> bool + Send + Sync;
+
+/// Main-text extraction only where it can matter: every page is first reduced to its whole visible
+/// text by the fast [`BaselineExtractor`]; pages whose title and text pass `screen` (e.g. the
+/// pipeline's pre-filter for station reports) then get the `full` extractor's main text, the others
+/// keep the whole-page text, title and `<html lang>` but no date (a pipeline with the same
+/// pre-filter rules them out without reading more than their language, so their metadata date is
+/// not looked for).
+///
+/// Sound when the screen only looks for terms that occur in the main text as written (the main
+/// text is part of the whole text), which is what a pre-filter does; it is the costly DOM parse of
+/// Readability-style extraction that is skipped for the other pages.
+///
+/// ```
+/// use outpost_io::extract::{BaselineExtractor, ScreenedExtractor, TextExtractor};
+/// use std::sync::Arc;
+/// let e = ScreenedExtractor::new(Arc::new(|t: &str| t.contains("comisaría")), Arc::new(BaselineExtractor));
+/// let page = e.extract("<title>Deportes</title><p>El Madrid ganó.</p>", None);
+/// assert_eq!(page.text, "El Madrid ganó.");
+/// ```
+pub struct ScreenedExtractor {
+    screen: Arc<ScreenFn>,
+    full: Arc<dyn TextExtractor>,
+}
+
+impl ScreenedExtractor {
+    /// Screens with `screen`; pages that pass are extracted by `full`.
+    pub fn new(screen: Arc<ScreenFn>, full: Arc<dyn TextExtractor>) -> Self {
+        Self { screen, full }
+    }
+}
+
+impl std::fmt::Debug for ScreenedExtractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScreenedExtractor")
+            .field("full", &self.full.name())
+            .finish()
+    }
+}
+
+impl TextExtractor for ScreenedExtractor {
+    fn name(&self) -> &str {
+        self.full.name()
+    }
+
+    fn extract(&self, html: &str, url: Option<&str>) -> Extracted {
+        let page = html_to_text(html);
+        let title_passes = page.title.as_deref().is_some_and(|t| (self.screen)(t));
+        if title_passes || (self.screen)(&page.text) {
+            self.full.extract(html, url)
+        } else {
+            Extracted {
+                title: page.title,
+                text: page.text,
+                date: None,
+                lang: page.lang,
+            }
+        }
+    }
+}
+
 /// The default extractor: [`ReadabilityExtractor`], or [`BaselineExtractor`] when built without
 /// the `readability` feature.
 pub fn default_extractor() -> Arc<dyn TextExtractor> {
@@ -300,6 +363,41 @@ pub fn char_overlap(expected: &str, got: &str) -> Overlap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counts its calls and marks its output.
+    struct Marking(std::sync::atomic::AtomicUsize);
+    impl TextExtractor for Marking {
+        fn name(&self) -> &str {
+            "marking"
+        }
+        fn extract(&self, html: &str, url: Option<&str>) -> Extracted {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut e = BaselineExtractor.extract(html, url);
+            e.text = format!("FULL {}", e.text);
+            e
+        }
+    }
+
+    #[test]
+    fn screened_extractor_runs_the_full_extractor_only_on_pages_that_pass() {
+        let full = Arc::new(Marking(std::sync::atomic::AtomicUsize::new(0)));
+        let e = ScreenedExtractor::new(
+            Arc::new(|t: &str| t.contains("comisaría") || t.contains("警务")),
+            full.clone(),
+        );
+        let out = e.extract(
+            "<nav>Inicio</nav><p>Una comisaría china en Madrid.</p>",
+            None,
+        );
+        assert_eq!(out.text, "FULL Inicio\nUna comisaría china en Madrid.");
+        let out = e.extract("<title>海外警务服务站</title><p>内容</p>", None);
+        assert!(out.text.starts_with("FULL"));
+        let out = e.extract("<title>Deportes</title><p>El Madrid ganó.</p>", None);
+        assert_eq!(out.text, "El Madrid ganó.");
+        assert_eq!(out.title.as_deref(), Some("Deportes"));
+        assert_eq!(full.0.load(std::sync::atomic::Ordering::SeqCst), 2);
+        assert_eq!(e.name(), "marking");
+    }
 
     const PAGE: &str = r##"<!doctype html><html lang="es"><head><title>Cierran la comisaría | Diario</title>
 <meta property="article:published_time" content="2022-12-06"></head><body>

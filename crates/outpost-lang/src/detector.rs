@@ -276,10 +276,14 @@ impl Detector {
     ) -> (Vec<(Lang, f32)>, usize) {
         let mut scores = Scores::new();
         let mut buf: Vec<char> = Vec::new();
+        let cols = self.model.columns(cands);
         let mut list = list;
+        let mut han_read = 0usize;
         for (i, x) in list.iter().enumerate() {
             if let Some(margin) = stop {
-                if scores.chars >= 16 && self.leads_by(&scores, &list[..i], cands, script, margin) {
+                if scores.chars >= 16
+                    && self.leads_by(&scores, i - han_read, han_read, cands, script, margin)
+                {
                     list = &list[..i];
                     break;
                 }
@@ -288,10 +292,13 @@ impl Detector {
             if matches!(x.script, Script::Han | Script::Kana) {
                 buf.clear();
                 buf.extend(letters.iter().map(|&c| self.variants.fold(c)));
-                self.model.score_word(&buf, cands, 1, &mut scores);
+                self.model.score_word_in(&buf, &cols, 1, &mut scores);
             } else {
                 self.model
-                    .score_word(letters, cands, LATIN_ORDER, &mut scores);
+                    .score_word_in(letters, &cols, LATIN_ORDER, &mut scores);
+            }
+            if x.script == Script::Han {
+                han_read += 1;
             }
         }
         (
@@ -324,19 +331,29 @@ impl Detector {
             .collect()
     }
 
-    /// Whether the leading language's log-likelihood over the words read so far leads the
-    /// runner-up's by at least `margin`.
+    /// Whether the leading language's log-likelihood over the words read so far (`han` of them
+    /// Han, `other` not) leads the runner-up's by at least `margin`; the same scores as
+    /// [`Detector::finish_scores`] without building them.
     fn leads_by(
         &self,
         scores: &Scores,
-        list: &[&Word],
+        other: usize,
+        han: usize,
         cands: &[Lang],
         script: Script,
         margin: f32,
     ) -> bool {
-        let raw = self.finish_scores(scores, list, cands, script);
+        let ja_prior = if script == Script::Han && cands.contains(&Lang::Ja) && other == 0 {
+            no_kana_log_prior(han)
+        } else {
+            0.0
+        };
         let (mut first, mut second) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
-        for &(_, v) in &raw {
+        for l in cands.iter().filter(|l| self.model.has(**l)) {
+            let mut v = scores.log_prob[l.index()];
+            if *l == Lang::Ja {
+                v += ja_prior;
+            }
             if v > first {
                 second = first;
                 first = v;

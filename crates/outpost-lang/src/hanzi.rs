@@ -7,7 +7,7 @@
 //! is only Simplified. Lines starting with `#` are comments.
 
 use crate::error::LangError;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// The written variant of a Chinese text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,8 +75,8 @@ impl HanVariants {
 
     /// Parses the text format; [`LangError::Parse`] names the line of a malformed entry.
     pub fn parse(text: &str, path: &str) -> Result<Self, LangError> {
-        let mut t2s = HashMap::new();
-        let mut simp_only = HashSet::new();
+        let mut t2s = HashMap::default();
+        let mut simp_only = HashSet::default();
         for (i, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;

@@ -22,13 +22,22 @@ const FLOOR: f32 = -20.0;
 
 /// Hash of an n-gram: FNV-1a over the code points plus a final avalanche; never 0.
 pub fn ngram_hash(chars: &[char]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = FNV_BASIS;
     for &c in chars {
-        h ^= c as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        h = fnv_step(h, c);
     }
-    h ^= chars.len() as u64;
-    let h = mix(h);
+    finish_hash(h, chars.len())
+}
+
+const FNV_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_step(h: u64, c: char) -> u64 {
+    (h ^ c as u64).wrapping_mul(0x0000_0100_0000_01b3)
+}
+
+/// The last steps of [`ngram_hash`] on the FNV state of an n-gram of `len` code points.
+fn finish_hash(h: u64, len: usize) -> u64 {
+    let h = mix(h ^ len as u64);
     if h == 0 {
         1
     } else {
@@ -241,33 +250,66 @@ impl NgramModel {
     /// candidate languages `cands` (those without a column are skipped). `order` caps the n-gram
     /// order (at most [`NgramModel::max_order`]).
     pub fn score_word(&self, word: &[char], cands: &[Lang], order: usize, scores: &mut Scores) {
-        let order = order.min(self.max_order).max(1);
-        let cols: Vec<(usize, usize)> = cands
-            .iter()
-            .filter_map(|l| self.col_of[l.index()].map(|c| (l.index(), c as usize)))
-            .collect();
-        let mut rows: [Option<&[u8]>; 8] = [None; 8];
-        for i in 0..word.len() {
-            let kmax = order.min(i + 1);
-            for k in 1..=kmax {
-                rows[k] = self.row(ngram_hash(&word[i + 1 - k..=i]));
+        let cols = self.columns(cands);
+        self.score_word_in(word, &cols, order, scores);
+    }
+
+    /// The table columns of the candidate languages `cands` that the model has, for
+    /// [`NgramModel::score_word_in`] (compute once per text, not once per word).
+    pub fn columns(&self, cands: &[Lang]) -> Columns {
+        let mut cols = Columns {
+            pairs: [(0, 0); 18],
+            len: 0,
+        };
+        for l in cands {
+            if let Some(c) = self.col_of[l.index()] {
+                if cols.len < cols.pairs.len() {
+                    cols.pairs[cols.len] = (l.index() as u8, c);
+                    cols.len += 1;
+                }
             }
-            for &(li, c) in &cols {
+        }
+        cols
+    }
+
+    /// [`NgramModel::score_word`] with the candidates' columns computed beforehand by
+    /// [`NgramModel::columns`].
+    pub fn score_word_in(&self, word: &[char], cols: &Columns, order: usize, scores: &mut Scores) {
+        let order = order.min(self.max_order).clamp(1, 7);
+        let cols = &cols.pairs[..cols.len];
+        let mut rows: [Option<&[u8]>; 8] = [None; 8];
+        // FNV states of the n-grams ending at the current letter, by length (the same hashes as
+        // `ngram_hash` of each, computed incrementally).
+        let mut state = [FNV_BASIS; 8];
+        for (i, &ch) in word.iter().enumerate() {
+            let kmax = order.min(i + 1);
+            for k in (1..=kmax).rev() {
+                state[k] = fnv_step(state[k - 1], ch);
+                rows[k] = self.row(finish_hash(state[k], k));
+            }
+            for &(li, c) in cols {
                 let mut s = FLOOR;
                 for k in (1..=kmax).rev() {
                     if let Some(row) = rows[k] {
-                        let q = row[c];
+                        let q = row[c as usize];
                         if q != 0 {
                             s = dequantise(q) + BACKOFF * (kmax - k) as f32;
                             break;
                         }
                     }
                 }
-                scores.log_prob[li] += s;
+                scores.log_prob[li as usize] += s;
             }
         }
         scores.chars += word.len();
     }
+}
+
+/// Candidate languages' (language index, table column) pairs; see [`NgramModel::columns`].
+#[derive(Debug, Clone, Copy)]
+pub struct Columns {
+    pairs: [(u8, u8); 18],
+    len: usize,
 }
 
 impl Scores {

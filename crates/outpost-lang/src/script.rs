@@ -29,6 +29,14 @@ impl Script {
         if c.is_ascii() {
             return c.is_ascii_alphabetic().then_some(Script::Latin);
         }
+        // The common cases first: CJK unified ideographs, and the Latin-1 / Latin Extended-A/B
+        // letters (all letters but × and ÷).
+        if (0x4E00..=0x9FFF).contains(&u) {
+            return Some(Script::Han);
+        }
+        if (0x00C0..=0x024F).contains(&u) {
+            return (!matches!(u, 0xD7 | 0xF7)).then_some(Script::Latin);
+        }
         let s = match u {
             0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => Script::Latin,
             0xFF21..=0xFF3A | 0xFF41..=0xFF5A => Script::Latin,

@@ -92,20 +92,22 @@ fn url_mask(chars: &[char]) -> Vec<bool> {
 
 /// Splits `text` into words. Non-letters separate words; URLs and e-mail addresses are skipped.
 pub fn words(text: &str) -> Words {
-    let cps: Vec<char> = text.chars().collect();
     let has_url_hint = text.contains("://") || text.contains("www.") || text.contains('@');
     let mask = if has_url_hint {
+        let cps: Vec<char> = text.chars().collect();
         url_mask(&cps)
     } else {
         Vec::new()
     };
     let mut out = Words {
-        chars: Vec::with_capacity(cps.len()),
+        chars: Vec::with_capacity(text.len()),
         words: Vec::new(),
-        cp_len: cps.len(),
+        cp_len: 0,
     };
     let mut cur: Option<Word> = None;
-    for (i, &c) in cps.iter().enumerate() {
+    let mut n = 0;
+    for (i, c) in text.chars().enumerate() {
+        n = i + 1;
         let script = if mask.get(i).copied().unwrap_or(false) {
             None
         } else {
@@ -142,6 +144,7 @@ pub fn words(text: &str) -> Words {
     if let Some(w) = cur.take() {
         out.words.push(w);
     }
+    out.cp_len = n;
     out
 }
 

@@ -27,6 +27,26 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The main-text extractor for web pages (`outpost run --extractor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExtractorChoice {
+    /// Readability (dom_smoothie): the article's text without menus, related links, comments.
+    Readability,
+    /// Every visible text block of the page.
+    Baseline,
+}
+
+impl ExtractorChoice {
+    fn extractor(self) -> std::sync::Arc<dyn outpost_io::extract::TextExtractor> {
+        match self {
+            ExtractorChoice::Readability => outpost_io::extract::default_extractor(),
+            ExtractorChoice::Baseline => {
+                std::sync::Arc::new(outpost_io::extract::BaselineExtractor)
+            }
+        }
+    }
+}
+
 /// Arguments of `outpost run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -73,6 +93,11 @@ pub struct RunArgs {
     /// language of every article then comes from the full detector).
     #[arg(long)]
     pub no_prefilter: bool,
+    /// Main-text extractor for HTML files and WARC pages: `readability` (dom_smoothie; menus,
+    /// related links and comments dropped) or `baseline` (all visible text). With the pre-filter
+    /// on, every page is screened on its whole text first and only pages that pass are extracted.
+    #[arg(long, value_enum, default_value_t = ExtractorChoice::Readability)]
+    pub extractor: ExtractorChoice,
     /// Continue the interrupted run whose checkpoint is in OUT_DIR/.partial (same inputs and options
     /// required); starts afresh when there is none.
     #[arg(long)]
@@ -149,7 +174,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let models = paths::models_dir(args.models.clone());
     let pipeline = setup::build_pipeline(&models, !args.no_prefilter)?;
     let (sources, skipped) = expand_inputs(&inputs);
-    let items = Inputs::new(sources.clone(), args.fields());
+    let mut extractor = args.extractor.extractor();
+    if let Some(check) = pipeline.prefilter_check() {
+        // Pages the pre-filter rules out are never main-text extracted (the DOM parse is most of
+        // the cost of reading web archives); see `ScreenedExtractor`.
+        extractor = std::sync::Arc::new(outpost_io::extract::ScreenedExtractor::new(
+            check, extractor,
+        ));
+    }
+    let extractor_name = args.extractor.extractor().name().to_string();
+    let items = Inputs::new(sources.clone(), args.fields()).with_extractor(extractor);
     let skipped_records = items.skip_counts();
     let mut counts = Counts::default();
     let process = |d| Ok::<DocOutput, String>(pipeline.process(d));
@@ -201,7 +235,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if args.resume && reads_stdin {
         bail!("--resume cannot continue a run that reads standard input: name the input files instead");
     }
-    let fingerprint = fingerprint(&inputs, &sources, &args.fields(), &models, &pipeline);
+    let fingerprint = fingerprint(
+        &inputs,
+        &sources,
+        &args.fields(),
+        &models,
+        &pipeline,
+        &extractor_name,
+    );
     let every = Duration::from_secs_f64(args.checkpoint_secs.max(0.0));
     let mut partial = match PartialRun::open(
         &out_dir,
@@ -368,6 +409,7 @@ fn fingerprint(
     fields: &FieldMap,
     models: &Path,
     pipeline: &outpost_extract::Pipeline,
+    extractor: &str,
 ) -> serde_json::Value {
     let files: Vec<serde_json::Value> = sources
         .iter()
@@ -391,6 +433,7 @@ fn fingerprint(
         "models_dir": models,
         "models": pipeline.versions(),
         "components": pipeline.components(),
+        "extractor": extractor,
     })
 }
 
