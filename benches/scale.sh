@@ -6,13 +6,16 @@
 # peak RSS ratio of the largest to the smallest corpus.
 #   bash benches/scale.sh                      (all: 100MB and 1GB, jobs 1 and 2)
 #   OUTPOST_SCALE_SIZES="100MB" OUTPOST_SCALE_JOBS="1 2" bash benches/scale.sh
+#   OUTPOST_SCALE_RATE=0.001 bash benches/scale.sh   (planted station reports per article; default 0.02)
 #   bash benches/scale.sh --report             (the table of the runs recorded so far, nothing run)
 # MB/s and articles/s count the run's own time (manifest timings: reading, pipeline, writing);
-# "wall" adds process start and model loading.
+# "wall" adds process start and model loading. "MB/CPU-s" divides by the process's user + system CPU
+# time (all its threads, model loading included): a per-core figure that holds on a loaded machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="${OUTPOST_SCALE_SIZES:-100MB 1GB}"
 jobs_list="${OUTPOST_SCALE_JOBS:-1 2}"
+rate="${OUTPOST_SCALE_RATE:-0.02}"
 dir=target/scale
 mkdir -p "$dir"
 [ "${1:-}" = "--report" ] || [ -x /usr/bin/time ] || { echo "scale: /usr/bin/time (GNU time) is needed for peak RSS" >&2; exit 1; }
@@ -25,8 +28,9 @@ $report_only || : > "$results"
 for size in $sizes; do
     $report_only && break
     corpus="$dir/corpus-$size.jsonl"
+    [ "$rate" = "0.02" ] || corpus="$dir/corpus-$size-r$rate.jsonl"
     if [ ! -s "$corpus" ] || [ ! -s "$corpus.planted.jsonl" ]; then
-        "$bin" corpus generate --size "$size" --seed 1 --rate 0.02 -o "$corpus"
+        "$bin" corpus generate --size "$size" --seed 1 --rate "$rate" -o "$corpus"
     fi
     for j in $jobs_list; do
         out="$dir/out-$size-j$j"
@@ -46,6 +50,7 @@ for size, jobs, corpus, out in rows:
     log = open(os.path.join(os.path.dirname(out), f"log-{size}-j{jobs}.txt")).read()
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", log).group(1))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", log).group(1)
+    cpu = sum(float(re.search(rf"{k} time \(seconds\): ([\d.]+)", log).group(1)) for k in ("User", "System"))
     secs = 0.0
     for part in wall.split(":"):
         secs = secs * 60 + float(part)
@@ -58,11 +63,11 @@ for size, jobs, corpus, out in rows:
     t = m["timings"]["seconds"]
     mb = os.path.getsize(corpus) / 1e6
     table.append(dict(size=size, jobs=int(jobs), mb=mb, articles=m["counts"]["read"], run_s=t, wall_s=secs,
-                      mbps=mb / t, aps=m["counts"]["read"] / t, rss=rss_kb / 1024,
+                      mbps=mb / t, cpu_mbps=mb / max(cpu, 1e-9), aps=m["counts"]["read"] / t, rss=rss_kb / 1024,
                       recall=len(found) / max(1, len(planted)), planted=len(planted)))
-print(f"{'corpus':>8} {'jobs':>4} {'MB':>8} {'articles':>9} {'run s':>8} {'wall s':>8} {'MB/s':>7} {'art/s':>8} {'peak RSS MB':>11} {'planted recall':>15}")
+print(f"{'corpus':>8} {'jobs':>4} {'MB':>8} {'articles':>9} {'run s':>8} {'wall s':>8} {'MB/s':>7} {'MB/CPU-s':>8} {'art/s':>8} {'peak RSS MB':>11} {'planted recall':>15}")
 for r in table:
-    print(f"{r['size']:>8} {r['jobs']:>4} {r['mb']:>8.1f} {r['articles']:>9} {r['run_s']:>8.1f} {r['wall_s']:>8.1f} {r['mbps']:>7.2f} {r['aps']:>8.0f} {r['rss']:>11.0f} {r['recall']:>9.3f} of {r['planted']}")
+    print(f"{r['size']:>8} {r['jobs']:>4} {r['mb']:>8.1f} {r['articles']:>9} {r['run_s']:>8.1f} {r['wall_s']:>8.1f} {r['mbps']:>7.2f} {r['cpu_mbps']:>8.2f} {r['aps']:>8.0f} {r['rss']:>11.0f} {r['recall']:>9.3f} of {r['planted']}")
 by = {(r["size"], r["jobs"]): r for r in table}
 for size in dict.fromkeys(r["size"] for r in table):
     if (size, 1) in by and (size, 2) in by:

@@ -182,4 +182,26 @@ fn warc_gbk_and_zstd_inputs_are_all_accounted_for() {
         .expect("the GBK page is relevant");
     assert_eq!(zh["title"], "海外警务服务站引发关注");
     assert!(zh["text"].as_str().unwrap_or("").contains("福州市公安局"));
+
+    // Screening pages on their whole text before main-text extraction changes no record: the same
+    // run without the pre-filter (every page through Readability) gives the same candidates.
+    let out2 = dir.path().join("out-no-prefilter");
+    let status = Command::new(env!("CARGO_BIN_EXE_outpost"))
+        .args([
+            "run",
+            "--no-progress",
+            "--no-prefilter",
+            "--jobs",
+            "2",
+            "-o",
+        ])
+        .arg(&out2)
+        .arg(format!("{}/*", inputs.display()))
+        .arg(format!("{}/*.warc", inputs.display()))
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let candidates = |d: &Path| std::fs::read_to_string(d.join("candidates.jsonl")).expect("read");
+    assert!(!candidates(&out).is_empty());
+    assert_eq!(candidates(&out), candidates(&out2));
 }
