@@ -405,12 +405,12 @@ pub struct HttpPayload {
     pub status: u16,
     /// The `Content-Type` header, when present.
     pub content_type: Option<String>,
-    /// The entity body: de-chunked and decompressed (gzip, deflate) when the headers say so.
+    /// The entity body: de-chunked and decompressed (gzip, deflate, br, zstd) when the headers say so.
     pub body: Vec<u8>,
 }
 
 /// Splits an HTTP response message (the content of a WARC `response` record) into status,
-/// content type and body; chunked transfer coding and gzip/deflate content coding are undone.
+/// content type and body; chunked transfer coding and gzip/deflate/br/zstd content coding are undone.
 ///
 /// Returns an error message when the headers do not end, the chunking is broken, the body does not
 /// decompress, or the content coding is unsupported (e.g. `br`).
@@ -462,6 +462,12 @@ pub fn http_payload(message: &[u8], max_body: u64) -> Result<HttpPayload, String
         None => raw.to_vec(),
         Some("gzip") | Some("x-gzip") => inflate(MultiGzDecoder::new(raw), max_body)?,
         Some("deflate") => inflate(ZlibDecoder::new(raw), max_body)?,
+        Some("br") => inflate(brotli_decompressor::Decompressor::new(raw, 1 << 16), max_body)?,
+        Some("zstd") => inflate(
+            zstd::stream::read::Decoder::new(raw)
+                .map_err(|e| format!("HTTP body does not decompress: {e}"))?,
+            max_body,
+        )?,
         Some(other) => return Err(format!("unsupported Content-Encoding `{other}`")),
     };
     Ok(HttpPayload {
@@ -829,8 +835,22 @@ mod tests {
             b"<p>comprimido</p>"
         );
         assert!(http_payload(&msg, 4).is_err());
+        // Brotli: a stream of one uncompressed meta-block (window bits 16, MLEN-1 in four nibbles,
+        // ISUNCOMPRESSED) and an empty last meta-block, built by hand (RFC 7932 section 9.2).
+        let body = b"<p>comprimido</p>";
+        let header = ((body.len() as u32 - 1) << 4) | (1 << 20);
+        let mut msg = b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\n\r\n".to_vec();
+        msg.extend(&header.to_le_bytes()[..3]);
+        msg.extend(body);
+        msg.push(0x03);
+        assert_eq!(http_payload(&msg, 1 << 20).expect("br").body, body);
         let br = b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\n\r\nxx";
-        assert!(http_payload(br, 1 << 20).unwrap_err().contains("br"));
+        assert!(http_payload(br, 1 << 20).unwrap_err().contains("decompress"));
+        let mut msg = b"HTTP/1.1 200 OK\r\nContent-Encoding: zstd\r\n\r\n".to_vec();
+        msg.extend(zstd::encode_all(&body[..], 3).expect("zstd"));
+        assert_eq!(http_payload(&msg, 1 << 20).expect("zstd").body, body);
+        let odd = b"HTTP/1.1 200 OK\r\nContent-Encoding: compress\r\n\r\nxx";
+        assert!(http_payload(odd, 1 << 20).unwrap_err().contains("compress"));
         assert!(http_payload(b"HTTP/1.1 200 OK\r\nX: y", 10).is_err());
     }
 
