@@ -664,6 +664,8 @@ fn is_sep(c: char) -> bool {
                 | '」'
                 | '【'
                 | '】'
+                | '?'
+                | '？'
         )
 }
 
@@ -802,6 +804,49 @@ const LEAD_INS: &[&str] = &[
     "于",
 ];
 
+/// Where the address starts after leading noise that is no part of it (a name, a bracketed
+/// note: "（中国总部）北京市朝阳区…", "张三浙江省杭州市…"): the first position within the first 16
+/// characters where a division named in full begins that is a county, or a province or
+/// prefecture followed by one of its own divisions. The noise must hold no digit and no road or
+/// number word (in "文一西路998号浙江省…创业园" the division names a venue). `None` when there is
+/// no such position.
+fn noise_end(g: &ChinaGazetteer, s: &str) -> Option<usize> {
+    for (n, (b, c)) in s.char_indices().enumerate().skip(1) {
+        if n > 16 {
+            break;
+        }
+        let head = &s[..b];
+        if c.is_ascii_digit()
+            || head
+                .chars()
+                .any(|x| x.is_ascii_digit() || ('０'..='９').contains(&x))
+            || [
+                "路", "街", "道", "号", "巷", "弄", "楼", "区", "县", "市", "镇", "乡", "村",
+            ]
+            .iter()
+            .any(|w| head.contains(w))
+        {
+            break;
+        }
+        let Some((idx, len, short)) = g.match_at(s, b, None) else {
+            continue;
+        };
+        let d = &g.divisions[idx as usize];
+        let child = g.match_at(s, b + len, Some(idx)).is_some();
+        if short {
+            // "…上海青浦区": a short name counts when one of its divisions follows
+            if child {
+                return Some(b);
+            }
+            continue;
+        }
+        if s[b..b + len].chars().count() >= 3 && (d.level == 2 || child) {
+            return Some(b);
+        }
+    }
+    None
+}
+
 /// Parses a Chinese address.
 pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
     let mut out = ParsedAddress {
@@ -842,6 +887,13 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             .min();
         if let Some(b) = start {
             pos = b;
+        } else if !s.starts_with([
+            '中', 'c', 'C', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+        ]) {
+            // (a country name or a postcode is read below)
+            if let Some(b) = noise_end(g, s) {
+                pos = b;
+            }
         }
     }
     // leading country, postcode

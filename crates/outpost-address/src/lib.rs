@@ -368,6 +368,17 @@ mod tests {
         let a = p.parse("吉林省四平市公主岭市范家屯镇");
         assert_eq!(a.get("city"), Some("四平市"));
         assert_eq!(a.get("city_district"), Some("公主岭市"));
+        // noise before the address; a country and a short province before it are kept
+        let a = p.parse("（中国总部）北京市朝阳区建国路88号");
+        assert_eq!(a.get("city_district"), Some("朝阳区"));
+        let a = p.parse("中国上海青浦区北青公路6598号");
+        assert_eq!(a.get("state"), Some("上海"));
+        assert_eq!(a.get("city_district"), Some("青浦区"));
+        assert_eq!(
+            p.parse("文一西路998号浙江省海外高层次人才创业园")
+                .get("state"),
+            None
+        );
         let a = p.parse("大同市城区向阳西街98号");
         assert_eq!(a.get("city_district"), Some("城区"));
         let a = p.parse("湖南省岳阳市岳阳楼区");

@@ -7,7 +7,7 @@
 //! * **synthetic** cases rendered from the raw gazetteer tables (`china_admin_divisions.tsv`,
 //!   `china_towns.tsv`, `china_location_changes.tsv`): every county written in the forms real
 //!   addresses take (full chain, province or city omitted, names without their generic suffix,
-//!   `中国` / postcode prefixes, spaces, a town after the county, former county names), followed by
+//!   `中国` / postcode prefixes, a name or note before the address, spaces, a town after the county, former county names), followed by
 //!   a street tail; and every prefecture followed by a tail only (no county: a county found there
 //!   is a false positive).
 //! * **perturbed** real addresses (`cpca_addr_unlabelled.csv`): an address whose prefix is a full
@@ -229,6 +229,12 @@ pub fn synthetic_cases(dir: &Path) -> Result<Vec<DevCase>, AddressError> {
                 &[("city", cs), ("city_district", df)],
             ));
         }
+        let noise = ["王先生", "（总部）", "李女士", "收货人张三"][i % 4];
+        out.push(case(
+            "noise_before",
+            format!("{noise}{pf}{cf}{df}{tail}"),
+            &[("state", pf), ("city", cf), ("city_district", df)],
+        ));
         let prefix = if i % 2 == 0 { "中国" } else { "310012" };
         out.push(case(
             "prefixed",
