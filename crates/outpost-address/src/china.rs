@@ -1145,13 +1145,27 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             }
         }
     }
-    detail(&s[pos..], &mut out);
+    // a prefecture-level city without counties (东莞市, 中山市): what follows it are towns and
+    // sub-districts (中山市东区 is a 街道), never a district missing from the table
+    let towns_only = last
+        .filter(|&l| g.divisions[l as usize].level == 1)
+        .map(|l| {
+            g.names
+                .get(&g.divisions[l as usize].name)
+                .map(|v| {
+                    v.iter()
+                        .any(|(i, _)| g.divisions[*i as usize].parent == Some(l))
+                })
+                .unwrap_or(false)
+        })
+        .unwrap_or(false);
+    detail(&s[pos..], &mut out, towns_only);
     out
 }
 
 /// Splits what follows the administrative prefix: town (镇/乡/街道), road, house number, venue,
 /// building, staircase, floor, room.
-fn detail(s: &str, out: &mut ParsedAddress) {
+fn detail(s: &str, out: &mut ParsedAddress, towns_only: bool) {
     let mut pos = 0usize;
     // byte where the last component pushed here ended (merges need adjacency)
     let mut prev_end = usize::MAX;
@@ -1312,7 +1326,7 @@ fn detail(s: &str, out: &mut ParsedAddress) {
             pos += c.len_utf8();
             continue;
         }
-        text_chunk(&rest[..e], out, prev_end == pos);
+        text_chunk(&rest[..e], out, prev_end == pos, towns_only);
         prev_end = pos + e;
         pos += e;
     }
@@ -1323,7 +1337,7 @@ fn push_or_merge(out: &mut ParsedAddress, label: &'static str, v: &str) {
 }
 
 /// Labels a run of Han text: towns, roads and venues by suffix.
-fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
+fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool, towns_only: bool) {
     // a district missing from the gazetteer (Taiwan's 區, new districts): a short chunk ending
     // in 区/區/县/縣 right after the divisions
     let n = chunk.chars().count();
@@ -1338,6 +1352,12 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
         .last()
         .map(|a| a.level == "prefecture" || a.level == "province")
         .unwrap_or(false);
+    // after a prefecture without counties the unit is a sub-district (中山市东区)
+    let unit_label = if towns_only {
+        "suburb"
+    } else {
+        "city_district"
+    };
     if nothing_yet
         && after_city
         && (2..=5).contains(&n)
@@ -1364,7 +1384,7 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
         .iter()
         .any(|x| chunk.ends_with(x))
     {
-        out.components.push(("city_district", chunk.to_string()));
+        out.components.push((unit_label, chunk.to_string()));
         return;
     }
     let mut start = 0usize;
@@ -1383,8 +1403,7 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
                 .any(|g| stem.ends_with(g) || stem.starts_with("高新"));
                 if !generic {
                     let e = cs[k].0 + cs[k].1.len_utf8();
-                    out.components
-                        .push(("city_district", chunk[..e].to_string()));
+                    out.components.push((unit_label, chunk[..e].to_string()));
                     start = e;
                 }
                 break;
