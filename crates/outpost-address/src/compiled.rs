@@ -11,7 +11,8 @@
 //!   (little endian).
 //! * [`CHINA_FILE`] (gzip TSV): the Chinese divisions (`D<TAB>level<TAB>code<TAB>name<TAB>parent
 //!   <TAB>province`, parent/province as row indices) and the name index (`N<TAB>name<TAB>idx[s],..`
-//!   with `s` marking a short name), in the order the from-data loader built them, so that a
+//!   with `s` marking a short name; `C<TAB>name<TAB>idx,..` for the names that need a
+//!   parent matched first), in the order the from-data loader built them, so that a
 //!   parser loaded from the compiled files answers exactly as one built from the data.
 //!
 //! The output is deterministic (sorted keys, gzip without timestamps): the same data gives the
@@ -200,6 +201,12 @@ pub fn write(
         text.push_str(&format!("N\t{name}\t{}\n", list.join(",")));
     }
     summary.divisions = china.divisions.len();
+    let context: BTreeMap<&String, &Vec<u32>> = china.context_only.iter().collect();
+    for (name, idxs) in context {
+        check_field(&zpath, name)?;
+        let list: Vec<String> = idxs.iter().map(|i| i.to_string()).collect();
+        text.push_str(&format!("C\t{name}\t{}\n", list.join(",")));
+    }
     summary.division_names = china.names.len();
     write_atomic(&zpath, &gzip(&text, &zpath)?)?;
 
@@ -342,7 +349,17 @@ pub fn read_china(dir: &Path) -> Result<ChinaGazetteer, AddressError> {
                 g.max_chars = g.max_chars.max(f[1].chars().count());
                 names.insert(f[1].to_string(), v);
             }
-            _ => return Err(fmt_err(&path, ln, "expected a `D` or `N` record")),
+            Some("C") if f.len() == 3 => {
+                let mut v = Vec::new();
+                for item in f[2].split(',') {
+                    v.push(
+                        item.parse()
+                            .map_err(|_| fmt_err(&path, ln, format!("bad index {item:?}")))?,
+                    );
+                }
+                g.context_only.insert(f[1].to_string(), v);
+            }
+            _ => return Err(fmt_err(&path, ln, "expected a `C`, `D` or `N` record")),
         }
     }
     let n = g.divisions.len() as u32;

@@ -33,6 +33,7 @@ mod former;
 pub mod latin;
 mod regions;
 pub mod tables;
+pub mod zh_dev;
 
 pub use detect::{AddressDetector, FoundAddress};
 
@@ -323,9 +324,63 @@ mod tests {
         assert_eq!(a.get("city_district"), Some("黄山区"));
         // a development zone whose official name opens with its prefecture's
         let a = p.parse("河北省秦皇岛市经济技术开发区数谷翔园27号");
+        // (the zone is NAACL's devZone: `suburb`, not a district; its code still resolves)
         assert_eq!(a.get("city"), Some("秦皇岛市"));
-        assert_eq!(a.get("city_district"), Some("经济技术开发区"));
+        assert_eq!(a.get("city_district"), None);
+        assert_eq!(a.get("suburb"), Some("经济技术开发区"));
         assert_eq!(a.adcode(), Some("130371"));
+        // a zone named with a place name without its suffix is one zone
+        let a = p.parse("苏州工业园区星湖街328号");
+        assert_eq!(a.get("suburb"), Some("苏州工业园区"));
+        assert_eq!(a.get("city"), None);
+        let a = p.parse("杭州市萧山经济技术开发区鸿兴路111号");
+        assert_eq!(a.get("city"), Some("杭州市"));
+        assert_eq!(a.get("city_district"), None);
+        assert_eq!(a.get("suburb"), Some("萧山经济技术开发区"));
+        assert_eq!(off(&a, "city_district"), vec!["萧山区"]);
+        // but a zone after a county written in full keeps the county
+        let a = p.parse("江苏省扬州市宝应县经济开发区金湾路333号");
+        assert_eq!(a.get("city_district"), Some("宝应县"));
+        assert_eq!(a.get("suburb"), Some("经济开发区"));
+        // a county without a short name in the table answers to its stem after its city
+        let a = p.parse("广东佛山南海桂城东平路");
+        assert_eq!(a.get("city_district"), Some("南海"));
+        let a = p.parse("辽宁大连中山中山路88号");
+        assert_eq!(a.get("city_district"), Some("中山"));
+        assert_eq!(a.get("road"), Some("中山路"));
+        // ... but not without one
+        assert_eq!(p.parse("江南西路5号").get("city_district"), None);
+        // an autonomous county written with the plain suffix
+        let a = p.parse("乳源县鹰峰东路");
+        assert_eq!(a.get("city_district"), Some("乳源县"));
+        // a road or gate named after a district is not the district
+        assert_eq!(p.parse("杭州市余杭塘路515号").get("city_district"), None);
+        assert_eq!(p.parse("北京市朝阳门外大街18号").get("city_district"), None);
+        assert_eq!(
+            p.parse("江北观音桥建新南路1号").get("city_district"),
+            Some("江北")
+        );
+        // the new area a district grew from
+        let a = p.parse("深圳市龙华新区民治大道");
+        assert_eq!(a.get("city_district"), Some("龙华新区"));
+        // a county moved to another prefecture; a renamed district whose old name lives on
+        // elsewhere
+        let a = p.parse("吉林省四平市公主岭市范家屯镇");
+        assert_eq!(a.get("city"), Some("四平市"));
+        assert_eq!(a.get("city_district"), Some("公主岭市"));
+        // noise before the address; a country and a short province before it are kept
+        let a = p.parse("（中国总部）北京市朝阳区建国路88号");
+        assert_eq!(a.get("city_district"), Some("朝阳区"));
+        let a = p.parse("中国上海青浦区北青公路6598号");
+        assert_eq!(a.get("state"), Some("上海"));
+        assert_eq!(a.get("city_district"), Some("青浦区"));
+        assert_eq!(
+            p.parse("文一西路998号浙江省海外高层次人才创业园")
+                .get("state"),
+            None
+        );
+        let a = p.parse("大同市城区向阳西街98号");
+        assert_eq!(a.get("city_district"), Some("城区"));
         let a = p.parse("湖南省岳阳市岳阳楼区");
         assert_eq!(a.get("city_district"), Some("岳阳楼区"));
         // a county name older than the current table (郫县, now 郫都区)

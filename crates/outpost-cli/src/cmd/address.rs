@@ -53,6 +53,20 @@ enum AddressCommand {
         #[arg(short = 'o', long, default_value = "models/address")]
         out: PathBuf,
     },
+    /// Score the Chinese division levels (state / city / city_district, NAACL-style accuracy) on
+    /// the dev suite of `outpost_address::zh_dev`: forms rendered from the gazetteer and perturbed
+    /// real addresses from `cpca_addr_unlabelled.csv`. Reads no test file.
+    EvalZhDev {
+        /// The shared data directory (holding `address/` and `gazetteer/`).
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        /// Print one JSON object only.
+        #[arg(long)]
+        json: bool,
+        /// Print the failing cases (kind, input, expected, got) to stderr.
+        #[arg(long)]
+        show_failures: bool,
+    },
     /// Score the detector on pyap.jsonl-style running-text cases.
     EvalDetect {
         /// The suite (pyap.jsonl).
@@ -108,6 +122,56 @@ pub fn run(args: AddressArgs) -> anyhow::Result<()> {
                     "{}",
                     serde_json::json!({"input": a, "components": p.components, "admin": p.admin, "official": p.official, "country_code": p.country_code})
                 )?;
+            }
+        }
+        AddressCommand::EvalZhDev {
+            data,
+            json,
+            show_failures,
+        } => {
+            let mut dev = outpost_address::zh_dev::synthetic_cases(&data.join("gazetteer"))?;
+            dev.extend(outpost_address::zh_dev::perturbed_cases(
+                &data.join("address/cpca_addr_unlabelled.csv"),
+                &parser,
+            )?);
+            let mut kinds: Vec<&str> = dev.iter().map(|d| d.kind).collect();
+            kinds.sort();
+            kinds.dedup();
+            let acc = |r: &eval::EvalReport, l: &str| {
+                r.per_label.get(l).map(|s| s.accuracy).unwrap_or(1.0)
+            };
+            let mut per_kind = serde_json::Map::new();
+            for k in kinds.iter().copied().chain(["all"]) {
+                let cases: Vec<eval::Case> = dev
+                    .iter()
+                    .filter(|d| k == "all" || d.kind == k)
+                    .map(|d| d.case.clone())
+                    .collect();
+                let r = eval::evaluate(&parser, &cases, 0);
+                per_kind.insert(
+                    k.to_string(),
+                    serde_json::json!({"cases": r.cases, "full_parse_failure": r.full_parse_failure,
+                        "state": acc(&r, "state"), "city": acc(&r, "city"),
+                        "city_district": acc(&r, "city_district")}),
+                );
+                if show_failures && k != "all" {
+                    for c in &cases {
+                        let p = parser.parse(&c.input);
+                        if !eval::case_ok(c, &p) {
+                            eprintln!(
+                                "{k}\t{}\texp={:?}\tgot={:?}",
+                                c.input, c.expected, p.components
+                            );
+                        }
+                    }
+                }
+            }
+            if json {
+                writeln!(out, "{}", serde_json::Value::Object(per_kind))?;
+            } else {
+                for (k, v) in per_kind {
+                    writeln!(out, "{k:28} {v}")?;
+                }
             }
         }
         AddressCommand::Eval {
