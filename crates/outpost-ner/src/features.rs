@@ -3,7 +3,10 @@
 //! en/es (per word): word and lower-cased word in a ±2 window, word bigrams, word shape (long and
 //! short) in a ±1 window, prefixes and suffixes up to 4 characters, character trigrams, sentence
 //! position, an all-caps-sentence flag (headlines), gazetteer membership (country/city, B/I) in a ±1
-//! window, and distributional word clusters at three granularities in a ±1 window.
+//! window, and distributional word clusters at three granularities in a ±1 window. With a lexicon
+//! (the training data's own entities, jackknifed, or names from other corpora via
+//! [`crate::gazetteer::Lexicon::from_conll`]): its longest matches and the words' name-part bits.
+//! A two-stage model adds the context codes of [`crate::context`] ([`extract_with`]).
 //!
 //! zh (per character): characters in a ±2 window, character bigrams, trigrams and 4-grams around
 //! the character, character classes, the segmenter's word containing the character with its
