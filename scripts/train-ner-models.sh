@@ -25,7 +25,7 @@ for lang in "${langs[@]}"; do
             "$BIN" ner eval --lang es "$D/conll2002_es/test.conll" ;;
         zh)
             "$BIN" ner train --lang zh --train "$D/cluener2020/train.conll" --dev "$D/cluener2020/dev.conll" \
-                -o "$ROOT/models/ner/zh.bin" --epochs 25 --seeds 3
+                -o "$ROOT/models/ner/zh.bin" --epochs 25 --seeds 3 --bits 22
             "$BIN" ner eval --lang zh "$D/cluener2020/dev.conll" ;;
         *) echo "unknown language $lang" >&2; exit 2 ;;
     esac
