@@ -20,11 +20,12 @@ for lang in "${langs[@]}"; do
             "$BIN" ner train --lang es --train "$D/conll2002_es/train.conll" --dev "$D/conll2002_es/dev.conll" \
                 -o "$ROOT/models/ner/es.bin" --epochs 30 --seeds 6 --patience 6 --clusters 256 \
                 --cluster-text "$D/conll2002_es/train.conll" "$D/conll2002_es/dev.conll" \
-                "$D/wikiann_es/train.conll" "$D/wikiann_es/dev.conll"
+                "$D/wikiann_es/train.conll" "$D/wikiann_es/dev.conll" \
+                --lexicon-from "$D/wikiann_es/train.conll" "$D/wikiann_es/dev.conll"
             "$BIN" ner eval --lang es "$D/conll2002_es/test.conll" ;;
         zh)
             "$BIN" ner train --lang zh --train "$D/cluener2020/train.conll" --dev "$D/cluener2020/dev.conll" \
-                -o "$ROOT/models/ner/zh.bin" --epochs 25 --seeds 3
+                -o "$ROOT/models/ner/zh.bin" --epochs 25 --seeds 3 --bits 22
             "$BIN" ner eval --lang zh "$D/cluener2020/dev.conll" ;;
         *) echo "unknown language $lang" >&2; exit 2 ;;
     esac

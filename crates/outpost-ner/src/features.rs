@@ -3,13 +3,17 @@
 //! en/es (per word): word and lower-cased word in a ±2 window, word bigrams, word shape (long and
 //! short) in a ±1 window, prefixes and suffixes up to 4 characters, character trigrams, sentence
 //! position, an all-caps-sentence flag (headlines), gazetteer membership (country/city, B/I) in a ±1
-//! window, and distributional word clusters at three granularities in a ±1 window.
+//! window, and distributional word clusters at three granularities in a ±1 window. With a lexicon
+//! (the training data's own entities, jackknifed, or names from other corpora via
+//! [`crate::gazetteer::Lexicon::from_conll`]): its longest matches and the words' name-part bits.
+//! A two-stage model adds the context codes of [`crate::context`] ([`extract_with`]).
 //!
 //! zh (per character): characters in a ±2 window, character bigrams, trigrams and 4-grams around
 //! the character, character classes, the segmenter's word containing the character with its
 //! position (B/M/E/S) and length, the neighbouring words, and gazetteer membership (province,
 //! prefecture, county, town, country, city; B/M/E/S).
 
+use crate::context::Codes;
 use crate::gazetteer::{unit_key, Gazetteer, Lexicon};
 use crate::hash::{hash_str, mix, BuildIdentity};
 use crate::lang::Lang;
@@ -129,10 +133,65 @@ fn row(h: u64, bits: u32) -> u32 {
 
 /// Computes the features of a sentence given as tokens.
 pub fn extract(lang: Lang, res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
-    match lang {
+    extract_with(lang, res, bits, tokens, None)
+}
+
+/// Computes the features of a sentence, adding non-local features from first-pass context codes
+/// (one [`Codes`] per token; codes beyond the sentence length are ignored, missing ones read as 0).
+pub fn extract_with(
+    lang: Lang,
+    res: &Resources,
+    bits: u32,
+    tokens: &[&str],
+    ctx: Option<&[Codes]>,
+) -> SentFeats {
+    let mut f = match lang {
         Lang::Zh => extract_zh(res, bits, tokens),
         Lang::Es | Lang::En => extract_words(res, bits, tokens),
+    };
+    if let Some(ctx) = ctx {
+        add_context(&mut f, bits, tokens, ctx);
     }
+    f
+}
+
+/// Appends the non-local features of [`crate::context`] to each token's features.
+fn add_context(f: &mut SentFeats, bits: u32, tokens: &[&str], ctx: &[Codes]) {
+    let n = f.len();
+    let code = |i: isize, k: usize| -> u64 {
+        if i < 0 || i as usize >= n {
+            0xffff
+        } else {
+            ctx.get(i as usize).map_or(0, |c| c[k])
+        }
+    };
+    let mut ids = Vec::with_capacity(f.ids.len() + n * 12);
+    let mut offs = Vec::with_capacity(n + 1);
+    offs.push(0u32);
+    for (i, tok) in tokens.iter().enumerate().take(n) {
+        ids.extend_from_slice(f.token(i));
+        let ii = i as isize;
+        let sh = shapes(tok).1;
+        let first = (i == 0) as u64;
+        let hs = [
+            mix(70, code(ii, 0)),
+            mix(mix(71, code(ii, 0)), sh),
+            mix(72, code(ii, 1)),
+            mix(73, code(ii, 2)),
+            mix(mix(74, code(ii, 2)), sh),
+            mix(mix(75, code(ii, 2)), first),
+            mix(76, code(ii, 3)),
+            mix(77, code(ii, 4)),
+            mix(mix(78, code(ii, 4)), first),
+            mix(79, code(ii - 1, 2)),
+            mix(80, code(ii + 1, 2)),
+            mix(mix(81, code(ii, 2)), code(ii, 0)),
+        ];
+        ids.extend(hs.iter().map(|&h| row(h, bits)));
+        offs.push(ids.len() as u32);
+    }
+    f.ids = ids;
+    f.offs = offs;
 }
 
 fn extract_words(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
@@ -249,6 +308,18 @@ fn extract_words(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
             hs.push(mix(mix(65, lex[i]), shs[i]));
             hs.push(mix(66, at(&lex, ii - 1)));
             hs.push(mix(67, at(&lex, ii + 1)));
+            let part = |j: isize| -> u64 {
+                if j < 0 || j as usize >= n {
+                    0xffff_ffff
+                } else {
+                    res.lexicon.part_bits(keys[j as usize]) as u64
+                }
+            };
+            let p0 = part(ii);
+            hs.push(mix(84, p0));
+            hs.push(mix(mix(85, p0), shs[i]));
+            hs.push(mix(mix(86, part(ii - 1)), p0));
+            hs.push(mix(mix(87, p0), part(ii + 1)));
         }
         if !res.clusters.is_empty() {
             #[allow(clippy::needless_range_loop)]
@@ -438,5 +509,26 @@ mod tests {
             .add("Prato", Lang::En, crate::gazetteer::kind::CITY);
         let after = extract(Lang::En, &res, 20, &toks);
         assert_ne!(before.token(1), after.token(1));
+    }
+
+    #[test]
+    fn lexicon_parts_and_context_codes_add_features() {
+        let toks = ["dijo", "Ramírez", "ayer"];
+        let plain = extract(Lang::Es, &Resources::default(), 20, &toks);
+        let data = vec![crate::conll::Sentence {
+            tokens: vec!["Juan".into(), "Ramírez".into()],
+            tags: vec!["B-PER".into(), "I-PER".into()],
+        }];
+        let res = Resources {
+            lexicon: Lexicon::from_conll(&data, Lang::Es),
+            ..Resources::default()
+        };
+        let with_lex = extract(Lang::Es, &res, 20, &toks);
+        assert_ne!(with_lex.token(1), plain.token(1));
+        let ctx = vec![[0u64; crate::context::CODES]; 3];
+        let with_ctx = extract_with(Lang::Es, &res, 20, &toks, Some(&ctx));
+        assert_eq!(with_ctx.len(), 3);
+        assert!(with_ctx.token(1).len() > with_lex.token(1).len());
+        assert!(with_ctx.token(1).starts_with(with_lex.token(1)));
     }
 }

@@ -36,6 +36,11 @@ pub struct Gazetteer {
 
 /// Key of a sequence of units: the unit keys chained from [`SEED`] (the same chaining
 /// [`longest_matches`] extends one unit at a time).
+/// The entry key of a word's entity-part bits (kept apart from sequence keys by a salt).
+fn part_key(key: u64) -> u64 {
+    mix(key ^ 0x7061_7274_5f6b_6579, 0x7061)
+}
+
 fn sequence_key<'a>(units: impl Iterator<Item = &'a str>) -> u64 {
     units.fold(SEED, |h, u| mix(h, unit_key(u)))
 }
@@ -211,6 +216,56 @@ impl Lexicon {
         self.max_len = self.max_len.max(units.len());
     }
 
+    /// The entity strings of labelled sentences (for zh, of at least two characters), each type
+    /// numbered in order of first appearance (at most 16 types; later ones are ignored). Empty
+    /// input gives an empty lexicon.
+    pub fn from_conll(data: &[crate::conll::Sentence], lang: crate::lang::Lang) -> Self {
+        let min = if lang == crate::lang::Lang::Zh { 2 } else { 1 };
+        let mut types: Vec<String> = Vec::new();
+        let mut lx = Self::new();
+        for s in data {
+            for c in crate::tags::chunks(&s.tags) {
+                let ty = match types.iter().position(|t| *t == c.ty) {
+                    Some(k) => k,
+                    None => {
+                        types.push(c.ty.clone());
+                        types.len() - 1
+                    }
+                };
+                let units: Vec<&str> = s.tokens[c.start..c.end]
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                if units.len() >= min {
+                    lx.add(&units, ty);
+                }
+                if min == 1 && units.len() > 1 {
+                    for (k, u) in units.iter().enumerate() {
+                        lx.add_part(u, ty, k == 0);
+                    }
+                }
+            }
+        }
+        lx
+    }
+
+    /// Records that the capitalised word `unit` occurs inside a multi-word entity of type `ty`
+    /// (first word or not); other words and types ≥ 8 are ignored.
+    fn add_part(&mut self, unit: &str, ty: usize, first: bool) {
+        let mut cs = unit.chars();
+        if ty >= 8 || !cs.next().is_some_and(char::is_uppercase) || cs.next().is_none() {
+            return;
+        }
+        let bit = 2 * ty + (!first) as usize;
+        *self.entries.entry(part_key(unit_key(unit))).or_insert(0) |= 1 << bit;
+    }
+
+    /// Bits of the multi-word entities a word (its unit key) was seen in: bit `2·type` as the
+    /// first word, `2·type + 1` as a later word; 0 when never.
+    pub fn part_bits(&self, key: u64) -> u16 {
+        self.entries.get(&part_key(key)).copied().unwrap_or(0)
+    }
+
     /// Longest-first, left-to-right matches: `(start, end, type bits)`.
     pub fn find(&self, keys: &[u64]) -> Vec<(usize, usize, u16)> {
         longest_matches(&self.entries, self.max_len, keys)
@@ -261,6 +316,26 @@ fn for_rows(path: &Path, mut f: impl FnMut(&Row<'_>)) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lexicon_from_conll_keeps_names_and_name_parts() {
+        let s = |toks: &[&str], tags: &[&str]| crate::conll::Sentence {
+            tokens: toks.iter().map(|t| t.to_string()).collect(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        };
+        let data = vec![
+            s(&["Juan", "Ramírez", "vive"], &["B-PER", "I-PER", "O"]),
+            s(&["en", "Prato"], &["O", "B-LOC"]),
+        ];
+        let lx = Lexicon::from_conll(&data, Lang::Es);
+        let k = keys(&["ayer", "Juan", "Ramírez", "y", "Prato"]);
+        assert_eq!(lx.find(&k), vec![(1, 3, 0b01), (4, 5, 0b10)]);
+        // parts: Juan first word of a PER (type 0), Ramírez a later word; Prato alone is no part
+        assert_eq!(lx.part_bits(unit_key("Juan")), 0b01);
+        assert_eq!(lx.part_bits(unit_key("Ramírez")), 0b10);
+        assert_eq!(lx.part_bits(unit_key("Prato")), 0);
+        assert!(Lexicon::from_conll(&[], Lang::Es).is_empty());
+    }
 
     fn keys(units: &[&str]) -> Vec<u64> {
         units.iter().map(|u| unit_key(u)).collect()

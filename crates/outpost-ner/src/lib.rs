@@ -31,6 +31,7 @@
 pub mod clusters;
 mod codec;
 pub mod conll;
+pub mod context;
 pub mod decode;
 pub mod error;
 pub mod features;

@@ -2,9 +2,10 @@
 //! and a compact file format (zlib-compressed, weights quantised to 16 bits).
 
 use crate::codec::{Reader, Writer};
+use crate::context::{context_codes, Codes};
 use crate::decode::{bio_mask, exp_transitions, marginals_with, viterbi};
 use crate::error::{NerError, Result};
-use crate::features::{extract, Clusters, Resources, SentFeats};
+use crate::features::{extract, extract_with, Clusters, Resources, SentFeats};
 use crate::gazetteer::{Gazetteer, Lexicon};
 use crate::lang::Lang;
 use crate::tags::{tag_part, tag_type, LabelScheme, Part, TagSet};
@@ -15,7 +16,7 @@ use std::io::{Read, Write};
 use std::ops::Range;
 use std::path::Path;
 
-const MAGIC: &[u8; 11] = b"OUTPOSTNER\x03";
+const MAGIC: &[u8; 11] = b"OUTPOSTNER\x04";
 const NONE: u32 = u32::MAX;
 
 /// A trained sequence tagger.
@@ -36,6 +37,8 @@ pub struct Model {
     weights: Vec<i16>,
     scale: f32,
     meta: String,
+    /// First-pass model of a two-stage tagger and its context window (sentences on each side).
+    stage1: Option<(Box<Model>, usize)>,
 }
 
 /// An entity found in a token sequence: tokens `start..end`, its type and confidence.
@@ -110,7 +113,54 @@ impl Model {
             weights,
             scale,
             meta,
+            stage1: None,
         }
+    }
+
+    /// Makes this a two-stage model whose features include the context codes of `first`'s tagging
+    /// of the sentences within `window` of each sentence.
+    pub(crate) fn with_stage1(mut self, first: Model, window: usize) -> Self {
+        self.stage1 = Some((Box::new(first), window));
+        self
+    }
+
+    /// The first-pass model and window of a two-stage model (None for a one-stage model).
+    pub fn stage1(&self) -> Option<(&Model, usize)> {
+        self.stage1.as_ref().map(|(m, w)| (m.as_ref(), *w))
+    }
+
+    /// Context codes of a run of sentences from the first-pass model (None for one stage).
+    fn doc_codes(&self, sents: &[Vec<&str>]) -> Option<Vec<Vec<Codes>>> {
+        let (m1, window) = self.stage1.as_ref()?;
+        let paths: Vec<Vec<usize>> = sents.iter().map(|s| m1.tag_indices(s)).collect();
+        Some(context_codes(sents, &paths, *window))
+    }
+
+    /// Features of every sentence of a run of consecutive sentences (a document): a two-stage
+    /// model adds the context of the neighbouring sentences.
+    pub fn features_doc(&self, sents: &[Vec<&str>]) -> Vec<SentFeats> {
+        let codes = self.doc_codes(sents);
+        sents
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let ctx = codes.as_ref().map(|c| c[k].as_slice());
+                extract_with(self.lang, &self.res, self.bits, s, ctx)
+            })
+            .collect()
+    }
+
+    /// Tags a run of consecutive sentences (a document) and returns each sentence's entities; a
+    /// two-stage model lets each sentence see how its neighbours were tagged. Equivalent to
+    /// [`Model::entities`] per sentence for a one-stage model.
+    pub fn entities_doc(&self, sents: &[Vec<&str>]) -> Vec<Vec<TokenEntity>> {
+        self.features_doc(sents)
+            .iter()
+            .map(|f| {
+                let em = self.emissions(f);
+                self.entities_from_emissions(&em, f.len(), self.temperature)
+            })
+            .collect()
     }
 
     /// The model's language.
@@ -150,7 +200,10 @@ impl Model {
 
     /// Feature ids of a sentence for this model.
     pub fn features(&self, tokens: &[&str]) -> SentFeats {
-        extract(self.lang, &self.res, self.bits, tokens)
+        match self.doc_codes(&[tokens.to_vec()]) {
+            Some(c) => extract_with(self.lang, &self.res, self.bits, tokens, Some(&c[0])),
+            None => extract(self.lang, &self.res, self.bits, tokens),
+        }
     }
 
     /// Emission scores (`n × tags`) of a featurised sentence.
@@ -233,9 +286,23 @@ impl Model {
     /// Writes the model to `path` (written to a temporary file in the same folder, then renamed, so
     /// the file is complete or absent). Returns [`NerError::Io`] on a write error.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let t = self.tagset.len();
         let mut w = Writer::default();
         w.0.extend_from_slice(MAGIC);
+        self.write_body(&mut w);
+        let mut enc = ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(&w.0).map_err(|e| NerError::io(path, e))?;
+        let bytes = enc.finish().map_err(|e| NerError::io(path, e))?;
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let tmp = path.with_extension("bin.tmp");
+        if let Some(d) = dir {
+            std::fs::create_dir_all(d).map_err(|e| NerError::io(d, e))?;
+        }
+        std::fs::write(&tmp, &bytes).map_err(|e| NerError::io(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| NerError::io(path, e))
+    }
+
+    fn write_body(&self, w: &mut Writer) {
+        let t = self.tagset.len();
         w.u8(self.lang.id());
         w.u8(match self.scheme {
             LabelScheme::Native => 0,
@@ -301,16 +368,14 @@ impl Model {
                 w.i16(self.weights[slot as usize * t + y]);
             }
         }
-        let mut enc = ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(&w.0).map_err(|e| NerError::io(path, e))?;
-        let bytes = enc.finish().map_err(|e| NerError::io(path, e))?;
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-        let tmp = path.with_extension("bin.tmp");
-        if let Some(d) = dir {
-            std::fs::create_dir_all(d).map_err(|e| NerError::io(d, e))?;
+        match &self.stage1 {
+            Some((m1, window)) => {
+                w.u8(1);
+                w.u32(*window as u32);
+                m1.write_body(w);
+            }
+            None => w.u8(0),
         }
-        std::fs::write(&tmp, &bytes).map_err(|e| NerError::io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| NerError::io(path, e))
     }
 
     /// Reads a model written by [`Model::save`]. Returns [`NerError::Io`] when the file cannot be
@@ -327,9 +392,17 @@ impl Model {
         let mut r = Reader::new(&buf, path);
         let magic = r.bytes(MAGIC.len())?;
         let version = magic[MAGIC.len() - 1];
-        if magic[..MAGIC.len() - 1] != MAGIC[..MAGIC.len() - 1] || !(2..=3).contains(&version) {
+        if magic[..MAGIC.len() - 1] != MAGIC[..MAGIC.len() - 1] || !(2..=4).contains(&version) {
             return Err(r.err("bad magic"));
         }
+        let model = Self::read_body(&mut r, version, true)?;
+        if !r.at_end() {
+            return Err(r.err("trailing bytes"));
+        }
+        Ok(model)
+    }
+
+    fn read_body(r: &mut Reader, version: u8, outer: bool) -> Result<Self> {
         let lang = Lang::from_id(r.u8()?).ok_or_else(|| r.err("unknown language id"))?;
         let scheme = match r.u8()? {
             0 => LabelScheme::Native,
@@ -404,9 +477,19 @@ impl Model {
                 weights[slot * t + y] = r.i16()?;
             }
         }
-        if !r.at_end() {
-            return Err(r.err("trailing bytes"));
-        }
+        let stage1 = if version >= 4 && r.u8()? == 1 {
+            if !outer {
+                return Err(r.err("nested first-stage model"));
+            }
+            let window = r.u32()? as usize;
+            let m1 = Self::read_body(r, version, false)?;
+            if m1.lang != lang {
+                return Err(r.err("bad first-stage model"));
+            }
+            Some((Box::new(m1), window))
+        } else {
+            None
+        };
         let mask = bio_mask(t);
         Ok(Self {
             lang,
@@ -426,6 +509,7 @@ impl Model {
             weights,
             scale,
             meta,
+            stage1,
         })
     }
 }

@@ -4,8 +4,10 @@ use crate::error::Result;
 use crate::lang::Lang;
 use crate::model::Model;
 use crate::tags::label_of;
+use crate::tokenize::tokenize;
 use outpost_core::{Doc, Label, Recognizer, Span};
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -67,7 +69,8 @@ pub fn is_government_name(text: &str) -> bool {
 }
 
 /// Finds PER/ORG/LOC/GOV/ADDRESS spans (and MISC when asked) with one model per language, chosen
-/// by the document's language. Each sentence of the document is tagged separately; spans carry
+/// by the document's language. The sentences of a document are tagged as one run (a two-stage
+/// model sees how the other sentences were tagged); spans carry
 /// code-point offsets into the document text and the entity confidence as score. For en/es,
 /// whose training data has no GOV type, an `ORG` whose name contains a government head word
 /// (police, ministry, bureau, embassy, policía, ministerio, embajada, …) is reported as `GOV`.
@@ -147,27 +150,41 @@ impl Recognizer for NerRecognizer {
             return Vec::new();
         };
         let text = doc.text();
-        let mut out = Vec::new();
+        // tokens of every sentence (byte ranges into the document), tagged as one run so that a
+        // two-stage model sees the whole document
+        let mut sents: Vec<Vec<Range<usize>>> = Vec::new();
         for range in doc.sentence_bytes() {
             let Some(sentence) = text.get(range.clone()) else {
                 continue;
             };
-            for e in model.tag_text(sentence) {
+            let toks: Vec<Range<usize>> = tokenize(sentence, model.lang())
+                .into_iter()
+                .map(|r| range.start + r.start..range.start + r.end)
+                .collect();
+            if !toks.is_empty() {
+                sents.push(toks);
+            }
+        }
+        let words: Vec<Vec<&str>> = sents
+            .iter()
+            .map(|s| s.iter().map(|r| &text[r.clone()]).collect())
+            .collect();
+        let mut out = Vec::new();
+        for (toks, ents) in sents.iter().zip(model.entities_doc(&words)) {
+            for e in ents {
+                let (b0, b1) = (toks[e.start].start, toks[e.end - 1].end);
                 let mut label = label_of(&e.ty);
                 if label == Label::Misc && !self.keep_misc {
                     continue;
                 }
-                let name = &sentence[e.bytes.clone()];
-                if label == Label::Org && model.lang() != Lang::Zh && is_government_name(name) {
+                if label == Label::Org
+                    && model.lang() != Lang::Zh
+                    && is_government_name(&text[b0..b1])
+                {
                     label = Label::Gov;
                 }
                 let span = doc
-                    .span_from_bytes(
-                        range.start + e.bytes.start,
-                        range.start + e.bytes.end,
-                        label,
-                        self.name(),
-                    )
+                    .span_from_bytes(b0, b1, label, self.name())
                     .with_score(e.score);
                 out.push(span);
             }

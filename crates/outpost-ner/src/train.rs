@@ -3,9 +3,10 @@
 //! calibration (softmax temperature chosen on the dev set by the Brier score of span correctness).
 
 use crate::conll::Sentence;
+use crate::context::{context_codes, Codes};
 use crate::decode::{bio_mask, marginals, viterbi};
 use crate::error::{NerError, Result};
-use crate::features::{extract, Resources, SentFeats};
+use crate::features::{extract_with, Resources, SentFeats};
 use crate::gazetteer::Lexicon;
 use crate::lang::Lang;
 use crate::model::{entities_of_path, Model};
@@ -34,6 +35,18 @@ pub struct TrainConfig {
     /// Independent runs (different shuffles) whose selected weights are summed (an ensemble that
     /// costs nothing at tagging time).
     pub seeds: usize,
+    /// Two-stage training when ≥ 2: a first-pass model is trained on all of `train`, the
+    /// first-pass tags of the training sentences come from `folds` models each trained without
+    /// one contiguous block (jackknifing), and the second model learns from context features
+    /// ([`crate::context`]) of those tags. 0 or 1: one stage.
+    pub folds: usize,
+    /// Sentences on each side that count as context in a two-stage model.
+    pub window: usize,
+    /// Loss-augmented training: wrong tags get this bonus when decoding a training sentence
+    /// (0: plain perceptron decoding).
+    pub margin: f32,
+    /// Passive-aggressive (PA-I) updates capped at this step (0: perceptron steps of 1).
+    pub pa: f32,
 }
 
 impl Default for TrainConfig {
@@ -47,6 +60,10 @@ impl Default for TrainConfig {
             patience: 4,
             seeds: 1,
             lexicon: false,
+            folds: 0,
+            window: crate::context::DEFAULT_WINDOW,
+            margin: 0.0,
+            pa: 0.0,
         }
     }
 }
@@ -92,6 +109,7 @@ fn prepare(
     data: &[Sentence],
     tagset: &TagSet,
     scheme: LabelScheme,
+    codes: Option<&[Vec<Codes>]>,
 ) -> Prepared {
     let mut p = Prepared {
         feats: Vec::with_capacity(data.len()),
@@ -118,7 +136,8 @@ fn prepare(
             }
             gold[c.end - 1] = tag_of(k, Part::L);
         }
-        p.feats.push(extract(lang, res, bits, &toks));
+        let ctx = codes.and_then(|c| c.get(k)).map(Vec::as_slice);
+        p.feats.push(extract_with(lang, res, bits, &toks, ctx));
         p.gold.push(gold);
         p.tags.push(tags);
     }
@@ -167,6 +186,43 @@ struct Run {
     trans: Vec<f32>,
 }
 
+/// Passive-aggressive step size (Crammer et al. 2006, PA-I): the smallest update that makes the
+/// gold path beat the prediction by its Hamming loss, capped at `cfg.pa`. `em` may be
+/// loss-augmented by `cfg.margin`; the raw score difference is recovered from it.
+fn pa_step(
+    em: &[f32],
+    trans: &[f32],
+    t: usize,
+    f: &SentFeats,
+    gold: &[usize],
+    pred: &[usize],
+    cfg: &TrainConfig,
+) -> f32 {
+    let n = gold.len();
+    let score = |path: &[usize]| -> f32 {
+        let mut s = 0.0;
+        for i in 0..n {
+            let aug = if path[i] != gold[i] { cfg.margin } else { 0.0 };
+            s += em[i * t + path[i]] - aug;
+            let prev = if i == 0 { t } else { path[i - 1] };
+            s += trans[prev * (t + 1) + path[i]];
+        }
+        s + trans[path[n - 1] * (t + 1) + t]
+    };
+    let loss = gold.iter().zip(pred).filter(|(g, p)| g != p).count() as f32;
+    let mut norm = 0.0f32;
+    for i in 0..n {
+        if gold[i] != pred[i] {
+            norm += 2.0 * f.token(i).len() as f32 + 4.0;
+        }
+    }
+    let diff = score(pred) - score(gold) + loss.sqrt();
+    if norm <= 0.0 || diff <= 0.0 {
+        return 0.0;
+    }
+    (diff / norm).min(cfg.pa)
+}
+
 /// One perceptron run with a shuffling seed; keeps the averaged weights of the best dev pass.
 #[allow(clippy::too_many_arguments)]
 fn perceptron(
@@ -206,35 +262,51 @@ fn perceptron(
             let gold = &tr.gold[s];
             let n = f.len();
             emissions(&w, f, t, &mut em);
+            if cfg.margin > 0.0 {
+                // loss-augmented decoding: every wrong tag gets a head start of `margin`
+                for (i, &g) in gold.iter().enumerate() {
+                    em[i * t..(i + 1) * t]
+                        .iter_mut()
+                        .enumerate()
+                        .filter(|(y, _)| *y != g)
+                        .for_each(|(_, x)| *x += cfg.margin);
+                }
+            }
             let pred = viterbi(&em, n, t, &trans, &mask);
             if pred != *gold {
                 errors += 1;
+                let step = if cfg.pa > 0.0 {
+                    pa_step(&em, &trans, t, f, gold, &pred, cfg)
+                } else {
+                    1.0
+                };
+                let cs = c * step;
                 for i in 0..n {
                     let (g, p) = (gold[i], pred[i]);
                     if g != p {
                         for &r in f.token(i) {
                             let b = r as usize * t;
-                            w[b + g] += 1.0;
-                            u[b + g] += c;
-                            w[b + p] -= 1.0;
-                            u[b + p] -= c;
+                            w[b + g] += step;
+                            u[b + g] += cs;
+                            w[b + p] -= step;
+                            u[b + p] -= cs;
                         }
                     }
                     let gp = if i == 0 { t } else { gold[i - 1] };
                     let pp = if i == 0 { t } else { pred[i - 1] };
                     if (gp, g) != (pp, p) {
-                        trans[gp * (t + 1) + g] += 1.0;
-                        utrans[gp * (t + 1) + g] += c;
-                        trans[pp * (t + 1) + p] -= 1.0;
-                        utrans[pp * (t + 1) + p] -= c;
+                        trans[gp * (t + 1) + g] += step;
+                        utrans[gp * (t + 1) + g] += cs;
+                        trans[pp * (t + 1) + p] -= step;
+                        utrans[pp * (t + 1) + p] -= cs;
                     }
                 }
                 let (g, p) = (gold[n - 1], pred[n - 1]);
                 if g != p {
-                    trans[g * (t + 1) + t] += 1.0;
-                    utrans[g * (t + 1) + t] += c;
-                    trans[p * (t + 1) + t] -= 1.0;
-                    utrans[p * (t + 1) + t] -= c;
+                    trans[g * (t + 1) + t] += step;
+                    utrans[g * (t + 1) + t] += cs;
+                    trans[p * (t + 1) + t] -= step;
+                    utrans[p * (t + 1) + t] -= cs;
                 }
             }
             c += 1.0;
@@ -280,7 +352,76 @@ pub fn train(
     res: Resources,
     cfg: &TrainConfig,
 ) -> Result<(Model, TrainReport)> {
+    if cfg.folds < 2 {
+        return train_stage(lang, train, dev, res, cfg, None);
+    }
     let started = Instant::now();
+    let one = TrainConfig {
+        folds: 0,
+        ..cfg.clone()
+    };
+    let (first, r1) = train_stage(lang, train, dev, res.clone(), &one, None)?;
+    if cfg.verbose {
+        eprintln!("first stage: dev F1 {:.2}", r1.dev_f1);
+    }
+    let (train_refs, dev_refs) = (token_refs(train), token_refs(dev));
+    // jackknifed first-pass tags of the training sentences
+    let n = train.len();
+    let k = cfg.folds.min(n);
+    let mut paths: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for f in 0..k {
+        let (a, b) = (f * n / k, (f + 1) * n / k);
+        let rest: Vec<Sentence> = train[..a].iter().chain(&train[b..]).cloned().collect();
+        let (mf, rf) = train_stage(lang, &rest, dev, res.clone(), &one, None)?;
+        if mf.tagset() != first.tagset() {
+            return Err(NerError::Train(format!(
+                "fold {} lacks an entity type of the training data",
+                f + 1
+            )));
+        }
+        if cfg.verbose {
+            eprintln!("fold {}/{k}: dev F1 {:.2}", f + 1, rf.dev_f1);
+        }
+        for (p, s) in paths[a..b].iter_mut().zip(&train_refs[a..b]) {
+            *p = mf.tag_indices(s);
+        }
+    }
+    let train_codes = context_codes(&train_refs, &paths, cfg.window);
+    let dev_paths: Vec<Vec<usize>> = dev_refs.iter().map(|s| first.tag_indices(s)).collect();
+    let dev_codes = context_codes(&dev_refs, &dev_paths, cfg.window);
+    let (model, mut report) = train_stage(
+        lang,
+        train,
+        dev,
+        res,
+        &one,
+        Some((&train_codes, &dev_codes)),
+    )?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok((model.with_stage1(first, cfg.window), report))
+}
+
+/// Context codes of each sentence of a run of sentences.
+type DocCodes = Vec<Codes>;
+
+fn token_refs(data: &[Sentence]) -> Vec<Vec<&str>> {
+    data.iter()
+        .map(|s| s.tokens.iter().map(String::as_str).collect())
+        .collect()
+}
+
+/// One stage of training; `codes` are the context codes of the train and dev sentences for a
+/// second stage.
+fn train_stage(
+    lang: Lang,
+    train: &[Sentence],
+    dev: &[Sentence],
+    res: Resources,
+    cfg: &TrainConfig,
+    codes: Option<(&[DocCodes], &[DocCodes])>,
+) -> Result<(Model, TrainReport)> {
+    let started = Instant::now();
+    let (tc, dc) = (codes.map(|c| c.0), codes.map(|c| c.1));
     if train.is_empty() {
         return Err(NerError::Train("no training sentences".into()));
     }
@@ -330,13 +471,13 @@ pub fn train(
             ..res.clone()
         };
         res.lexicon = build(&|_| true);
-        let tr = prepare(lang, &[&even, &odd], bits, train, &tagset, cfg.scheme);
-        let dv = prepare(lang, &[&res], bits, dev, &tagset, cfg.scheme);
+        let tr = prepare(lang, &[&even, &odd], bits, train, &tagset, cfg.scheme, tc);
+        let dv = prepare(lang, &[&res], bits, dev, &tagset, cfg.scheme, dc);
         (tr, dv)
     } else {
-        res.lexicon = Lexicon::new();
-        let tr = prepare(lang, &[&res], bits, train, &tagset, cfg.scheme);
-        let dv = prepare(lang, &[&res], bits, dev, &tagset, cfg.scheme);
+        // a lexicon given by the caller (built from other data) is kept as it is
+        let tr = prepare(lang, &[&res], bits, train, &tagset, cfg.scheme, tc);
+        let dv = prepare(lang, &[&res], bits, dev, &tagset, cfg.scheme, dc);
         (tr, dv)
     };
     let train_tokens: usize = tr.feats.iter().map(|f| f.len()).sum();
@@ -438,7 +579,8 @@ fn calibrate(
         let path = viterbi(&em, f.len(), t, trans, mask);
         cached.push((em.clone(), path));
     }
-    for k in -4..=20 {
+    // wide enough for ensembles, whose summed weights grow with the number of runs
+    for k in -4..=30 {
         let temp = 2f32.powf(k as f32 / 2.0);
         let (mut loss, mut count) = (0.0f64, 0usize);
         for (&s, (em, path)) in sample.iter().zip(&cached) {
@@ -538,6 +680,42 @@ mod tests {
         let found = back.tag_text(text);
         let got: Vec<&str> = found.iter().map(|e| &text[e.bytes.clone()]).collect();
         assert_eq!(got, vec!["Bob  Jones", "Toronto"]);
+    }
+
+    #[test]
+    fn two_stage_and_passive_aggressive_training_learn_and_round_trip() {
+        let data = synthetic();
+        let (train, dev) = data.split_at(20);
+        let cfg = TrainConfig {
+            epochs: 6,
+            bits: 14,
+            folds: 2,
+            window: 2,
+            pa: 1.0,
+            margin: 0.5,
+            ..TrainConfig::default()
+        };
+        let (model, report) = train_fn(train, dev, &cfg);
+        assert!(report.dev_f1 > 90.0, "dev F1 {}", report.dev_f1);
+        assert_eq!(model.stage1().map(|(_, w)| w), Some(2));
+        let doc: Vec<Vec<&str>> = vec![
+            vec!["Eve", "Stone", "visited", "Dublin", "yesterday", "."],
+            vec!["Stone", "left", "Prato", "yesterday", "."],
+        ];
+        let found = model.entities_doc(&doc);
+        assert_eq!(found.len(), 2);
+        let types: Vec<&str> = found[0].iter().map(|e| e.ty.as_str()).collect();
+        assert_eq!(types, vec!["PER", "LOC"]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two.bin");
+        model.save(&path).unwrap();
+        let back = Model::load(&path).unwrap();
+        assert!(back.stage1().is_some());
+        assert_eq!(back.entities_doc(&doc), found);
+        // too many folds for the data: a fold lacking a type is an error, not a panic
+        let few = &data[..3];
+        let cfg = TrainConfig { folds: 3, ..cfg };
+        let _ = super::train(Lang::En, few, &[], Resources::default(), &cfg);
     }
 
     fn train_fn(train: &[Sentence], dev: &[Sentence], cfg: &TrainConfig) -> (Model, TrainReport) {

@@ -65,6 +65,10 @@ pub struct TrainArgs {
     /// Add features from a (jackknifed) lexicon of the training data's entity strings.
     #[arg(long)]
     lexicon: bool,
+    /// CoNLL files (other corpora's train/dev splits) whose entity strings become a lexicon of
+    /// name features (cannot be combined with --lexicon).
+    #[arg(long, num_args = 1.., conflicts_with = "lexicon")]
+    lexicon_from: Vec<PathBuf>,
     /// Stop a run after this many passes without a dev improvement.
     #[arg(long, default_value_t = 4)]
     patience: usize,
@@ -74,6 +78,19 @@ pub struct TrainArgs {
     /// Number of finest word clusters (0 disables clusters).
     #[arg(long, default_value_t = 0)]
     clusters: usize,
+    /// Two-stage model when ≥ 2: jackknife the first-pass tags of --train over this many folds and
+    /// train a second pass on context features (how nearby occurrences of a word were tagged).
+    #[arg(long, default_value_t = 0)]
+    folds: usize,
+    /// Sentences on each side that count as context for a two-stage model.
+    #[arg(long, default_value_t = outpost_ner::context::DEFAULT_WINDOW)]
+    window: usize,
+    /// Loss-augmented training: bonus of every wrong tag when decoding a training sentence.
+    #[arg(long, default_value_t = 0.0)]
+    margin: f32,
+    /// Passive-aggressive (PA-I) updates capped at this step (0: perceptron updates).
+    #[arg(long, default_value_t = 0.0)]
+    pa: f32,
 }
 
 /// Arguments of `outpost ner tag`.
@@ -183,12 +200,20 @@ fn run_train(a: TrainArgs) -> anyhow::Result<()> {
         seeds: a.seeds,
         patience: a.patience,
         lexicon: a.lexicon,
+        folds: a.folds,
+        window: a.window,
+        margin: a.margin,
+        pa: a.pa,
         ..TrainConfig::default()
     };
+    let lexicon = outpost_ner::gazetteer::Lexicon::from_conll(&read_all(&a.lexicon_from)?, lang);
+    if !lexicon.is_empty() {
+        eprintln!("lexicon: {} names", lexicon.len());
+    }
     let res = Resources {
         gazetteer,
         clusters,
-        lexicon: Default::default(),
+        lexicon,
     };
     let (model, report) = train(lang, &train_data, &dev_data, res, &cfg)?;
     model.save(&a.output)?;
@@ -260,29 +285,44 @@ fn run_tag(a: TagArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn score_sentence(
+    scorer: &mut Scorer,
+    model: &Model,
+    s: &outpost_ner::Sentence,
+    ents: Vec<outpost_ner::TokenEntity>,
+) {
+    let gold = outpost_ner::train::scheme_tags(s, model.scheme());
+    let pred: Vec<Chunk> = ents
+        .into_iter()
+        .map(|e| Chunk {
+            start: e.start,
+            end: e.end,
+            ty: e.ty,
+        })
+        .collect();
+    scorer.add(s.tokens.len(), &chunks(&gold), &pred);
+}
+
 fn run_eval(a: EvalArgs) -> anyhow::Result<()> {
     let lang = parse_lang(&a.lang)?;
     let model = load_model(lang, a.model)?;
-    let data = read_all(&a.files)?;
     let mut scorer = Scorer::new();
     let mut secs = 0.0;
     let mut tokens = 0usize;
-    for s in &data {
-        let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
-        let t0 = Instant::now();
-        let ents = model.entities(&toks);
-        secs += t0.elapsed().as_secs_f64();
-        tokens += toks.len();
-        let gold = outpost_ner::train::scheme_tags(s, model.scheme());
-        let pred: Vec<Chunk> = ents
-            .into_iter()
-            .map(|e| Chunk {
-                start: e.start,
-                end: e.end,
-                ty: e.ty,
-            })
+    for f in &a.files {
+        // each file is one run of consecutive sentences (a two-stage model sees its neighbours)
+        let data = read_conll(f)?;
+        let sents: Vec<Vec<&str>> = data
+            .iter()
+            .map(|s| s.tokens.iter().map(String::as_str).collect())
             .collect();
-        scorer.add(toks.len(), &chunks(&gold), &pred);
+        let t0 = Instant::now();
+        let found = model.entities_doc(&sents);
+        secs += t0.elapsed().as_secs_f64();
+        tokens += sents.iter().map(Vec::len).sum::<usize>();
+        for (s, ents) in data.iter().zip(found) {
+            score_sentence(&mut scorer, &model, s, ents);
+        }
     }
     let mut report = scorer.report();
     report.tokens_per_second = if secs > 0.0 {
