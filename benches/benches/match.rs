@@ -133,8 +133,8 @@ fn bench(c: &mut Criterion) {
     let (scan_only, scan_ref_only) = {
         let f = fast.fold(&text);
         assert_eq!(
-            places.scan(&f.folded),
-            places.scan_reference(&f.folded),
+            places.hits(&f.folded),
+            places.hits_reference(&f.folded),
             "the one-pass scan and the reference scan disagree"
         );
         (

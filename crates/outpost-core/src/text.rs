@@ -311,7 +311,7 @@ impl FoldCache {
         let mut base = 0;
         for &(a, z) in &CACHED_RANGES {
             if u < z {
-                return (u >= a).then_some(base + (u - a) as usize);
+                return u.checked_sub(a).map(|k| base + k as usize);
             }
             base += (z - a) as usize;
         }
