@@ -229,6 +229,22 @@ fn filter_slot(w: &[u8]) -> usize {
 }
 
 impl WordTable {
+    /// The table of the word keys `keys` (key, pattern index), in pattern order.
+    fn new(keys: &[(String, u32)]) -> Self {
+        let mut t = WordTable::default();
+        for (key, i) in keys {
+            t.mark(key.split(' ').next().unwrap_or(""));
+            for (j, _) in key.match_indices(' ') {
+                t.keys.entry(key[..j].into()).or_insert((NONE, true)).1 = true;
+            }
+            let e = t.keys.entry(key.as_str().into()).or_insert((NONE, false));
+            if e.0 == NONE {
+                e.0 = *i;
+            }
+        }
+        t
+    }
+
     fn mark(&mut self, w: &str) {
         if self.filter.is_empty() {
             self.filter = vec![0; 1 << 14];
@@ -435,13 +451,17 @@ impl WordTrie {
     /// The trie of the patterns' word keys (`(key, pattern index)`, keys as [`word_key`] makes
     /// them); the first pattern given for a key wins.
     fn new(keys: &[(String, u32)]) -> Self {
+        if keys.is_empty() {
+            return WordTrie::default();
+        }
         let mut t = WordTrie {
             filter: vec![0; 1 << (TRIE_FILTER_BITS - 6)],
             edge_filter: vec![0; 1 << (TRIE_FILTER_BITS - 6)],
             ends: vec![0],
             ..WordTrie::default()
         };
-        let mut ids: FxMap<&str, u32> = FxMap::default();
+        let mut ids: FxMap<&str, u32> =
+            FxMap::with_capacity_and_hasher(keys.len() + keys.len() / 4, Default::default());
         // First words get the lowest ids (= their one-word nodes), in order of appearance.
         let mut words: Vec<&str> = Vec::new();
         for pass in 0..2 {
@@ -740,45 +760,20 @@ impl<T: PartialEq> DictBuilder<T> {
             .collect()
     }
 
-    fn word_table(&self) -> WordTable {
-        let mut t = WordTable::default();
-        for (i, p) in self.patterns.iter().enumerate() {
-            if !is_latin_pattern(p) {
-                continue;
-            }
-            let key = word_key(p);
-            t.mark(key.split(' ').next().unwrap_or(""));
-            for (j, _) in key.match_indices(' ') {
-                t.keys.entry(key[..j].into()).or_insert((NONE, true)).1 = true;
-            }
-            let e = t.keys.entry(key.into_boxed_str()).or_insert((NONE, false));
-            if e.0 == NONE {
-                e.0 = i as u32;
-            }
-        }
-        t
-    }
-
     fn finish(self, ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>, split: bool) -> Dict<T> {
         let edges = self.edges();
         let fingerprint = self.fingerprint();
-        let words = if split {
-            self.word_table()
-        } else {
-            WordTable::default()
-        };
-        let trie = if split {
-            let keys: Vec<(String, u32)> = self
-                .patterns
+        let latin_keys: Vec<(String, u32)> = if split {
+            self.patterns
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| is_latin_pattern(p))
                 .map(|(i, p)| (word_key(p), i as u32))
-                .collect();
-            WordTrie::new(&keys)
+                .collect()
         } else {
-            WordTrie::default()
+            Vec::new()
         };
+        let trie = WordTrie::new(&latin_keys);
         let cjk_starts = if split {
             PairFilter::new(self.patterns.iter().filter(|p| is_cjk_pattern(p)))
         } else {
@@ -788,7 +783,8 @@ impl<T: PartialEq> DictBuilder<T> {
             ac,
             edges,
             trie,
-            words,
+            latin_keys,
+            words: std::sync::OnceLock::new(),
             cjk_starts,
             split,
             payloads: self.payloads,
@@ -845,8 +841,11 @@ pub struct Dict<T> {
     edges: Vec<(bool, bool)>,
     /// The Latin-script patterns for [`Dict::find`].
     trie: WordTrie,
-    /// The same patterns as word-key strings, for [`Dict::find_reference`].
-    words: WordTable,
+    /// The Latin-script patterns' word keys with their pattern indices, in pattern order.
+    latin_keys: Vec<(String, u32)>,
+    /// The same patterns as a string-keyed table, for [`Dict::find_reference`] (built on its
+    /// first use, so loading does not pay for it).
+    words: std::sync::OnceLock<WordTable>,
     /// The CJK patterns' first two characters, for skipping CJK text no pattern starts in.
     cjk_starts: PairFilter,
     split: bool,
@@ -1067,7 +1066,8 @@ impl<T> Dict<T> {
     /// Latin-script patterns: word n-grams that start at a known first word, longest first.
     fn find_words(&self, folded: &str) -> Vec<Hit> {
         let mut out = Vec::new();
-        if self.words.keys.is_empty() {
+        let table = self.words.get_or_init(|| WordTable::new(&self.latin_keys));
+        if table.keys.is_empty() {
             return out;
         }
         let w = words(folded);
@@ -1078,11 +1078,11 @@ impl<T> Dict<T> {
         while i < w.len() {
             let (s0, e0, _) = w[i];
             let first = &folded[s0 as usize..e0 as usize];
-            if !self.words.maybe(first) {
+            if !table.maybe(first) {
                 i += 1;
                 continue;
             }
-            let Some(&(p1, more)) = self.words.keys.get(first) else {
+            let Some(&(p1, more)) = table.keys.get(first) else {
                 i += 1;
                 continue;
             };
@@ -1096,7 +1096,7 @@ impl<T> Dict<T> {
                     key.push(' ');
                     key.push_str(&folded[a as usize..e as usize]);
                     k += 1;
-                    match self.words.keys.get(key.as_str()) {
+                    match table.keys.get(key.as_str()) {
                         Some(&(p, more)) => {
                             if p != NONE {
                                 best = Some((k, p));
