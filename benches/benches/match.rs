@@ -16,10 +16,12 @@
 //! * `load`: `Matchers::load` of the compiled tables (target ≤ 200 ms);
 //! * the pre-filter (`Prefilter::check`, and its stage-1 anchor scan alone) over the same articles.
 //!
-//! Figures (2026-11-27, load ≈ 1.5 on 2 cores, the previous code measured just before on the same
-//! machine): fold + scan 241 MB/s (before: 97; reference search with the new fold 120); fold alone
-//! 1,518 MB/s (before: 285); scan of folded text alone 294 MB/s (before: 154); pre-filter check
-//! 254 MB/s (before: 179; stage 1 alone 711 both times); load 108–129 ms (before: 98–102).
+//! Figures (2026-11-27, the previous code run just before on the same machine, two pairs of
+//! runs at load 1.5–2.5 on 2 cores): fold + scan 216–241 MB/s (before: 92–97; the reference
+//! search with the new fold 109–120); fold alone 1,387–1,518 MB/s (before: 252–285); scan of
+//! folded text alone 252–294 MB/s (before: 137–154); pre-filter check 233–254 MB/s (before:
+//! 162–179; stage 1 alone 643–711 both times); load 108–129 ms in the quieter run (before
+//! 98–102).
 //!
 //! Run: `cargo bench -p outpost-benches --bench match`. Skips with a notice when the shared data
 //! or the compiled tables are missing.
