@@ -273,6 +273,61 @@ pub struct Folder {
     /// Whether the map has an entry outside the table.
     other_mapped: bool,
     keep_case: bool,
+    /// Precomputed folds of the common non-ASCII characters outside the CJK table
+    /// ([`CACHED_RANGES`]); empty for a `Folder::default()` (then every such character takes the
+    /// general path).
+    cache: FoldCache,
+}
+
+/// Code-point ranges whose folds [`FoldCache`] precomputes: Latin-1 and Latin Extended-A/B
+/// (Spanish accents), combining accents, general punctuation (quotes, dashes), CJK symbols and
+/// punctuation (。、「」), full-width and half-width forms (，：（）).
+const CACHED_RANGES: [(u32, u32); 5] = [
+    (0x80, 0x250),
+    (0x300, 0x370),
+    (0x2000, 0x2070),
+    (0x3000, 0x3040),
+    (0xFF00, 0xFFF0),
+];
+
+/// Marks a [`FoldCache`] entry whose character must take the general path (it folds to
+/// whitespace).
+const UNCACHED: u32 = u32::MAX;
+
+/// The folded form of every character of [`CACHED_RANGES`] (after the character map), so that
+/// folding one costs a table look-up instead of a decomposition.
+#[derive(Debug, Clone, Default)]
+struct FoldCache {
+    /// For each cached code point: (start << 8 | length) of its fold in `pool`, or [`UNCACHED`].
+    entries: Vec<u32>,
+    /// The folds, concatenated.
+    pool: String,
+}
+
+impl FoldCache {
+    /// Index of `u` in `entries`, if it lies in a cached range.
+    #[inline]
+    fn index(u: u32) -> Option<usize> {
+        let mut base = 0;
+        for &(a, z) in &CACHED_RANGES {
+            if u < z {
+                return u.checked_sub(a).map(|k| base + k as usize);
+            }
+            base += (z - a) as usize;
+        }
+        None
+    }
+
+    /// The fold of `u`, when cached.
+    #[inline]
+    fn get(&self, u: u32) -> Option<&str> {
+        let e = *self.entries.get(Self::index(u)?)?;
+        if e == UNCACHED {
+            return None;
+        }
+        let start = (e >> 8) as usize;
+        self.pool.get(start..start + (e & 0xFF) as usize)
+    }
 }
 
 #[inline]
@@ -294,7 +349,64 @@ fn unify_punct(d: char) -> char {
 impl Folder {
     /// The default folding: compatibility decomposition, accents dropped, lower case.
     pub fn new() -> Self {
-        Self::default()
+        Self::default().with_cache()
+    }
+
+    /// Rebuilds the fold cache for the current map and case option.
+    fn with_cache(mut self) -> Self {
+        let mut cache = FoldCache::default();
+        let mut buf = String::new();
+        for &(a, z) in &CACHED_RANGES {
+            for u in a..z {
+                let folded = char::from_u32(u).and_then(|c0| {
+                    let c = self.map(c0);
+                    if is_fold_space(c) {
+                        return None;
+                    }
+                    buf.clear();
+                    self.fold_char(c, &mut buf);
+                    (buf.len() < 256).then_some(buf.as_str())
+                });
+                match folded {
+                    Some(f) => {
+                        cache
+                            .entries
+                            .push(((cache.pool.len() as u32) << 8) | f.len() as u32);
+                        cache.pool.push_str(f);
+                    }
+                    None => cache.entries.push(UNCACHED),
+                }
+            }
+        }
+        self.cache = cache;
+        self
+    }
+
+    /// Appends the fold of one (already mapped) character that is not whitespace: a CJK
+    /// ideograph as it is; anything else decomposed (compatibility), combining marks dropped,
+    /// punctuation unified, lower-cased unless case is kept. May append nothing.
+    #[inline]
+    fn fold_char(&self, c: char, out: &mut String) {
+        if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+            out.push(c);
+            return;
+        }
+        let keep_case = self.keep_case;
+        decompose_compatible(c, |d: char| {
+            let d = unify_punct(d);
+            if is_combining_mark(d) {
+                return;
+            }
+            if keep_case {
+                out.push(d);
+            } else if d.is_ascii() {
+                out.push(d.to_ascii_lowercase());
+            } else {
+                for l in d.to_lowercase() {
+                    out.push(l);
+                }
+            }
+        });
     }
 
     /// Adds a per-character map applied before folding (e.g. Traditional → Simplified Chinese).
@@ -318,13 +430,13 @@ impl Folder {
         self.table = table;
         self.ascii_mapped = ascii_mapped;
         self.other_mapped = other_mapped;
-        self
+        self.with_cache()
     }
 
     /// Keeps letter case (still folds width and accents).
     pub fn keep_case(mut self, keep: bool) -> Self {
         self.keep_case = keep;
-        self
+        self.with_cache()
     }
 
     /// The per-character map given to [`Folder::with_char_map`] (empty by default).
@@ -359,7 +471,7 @@ impl Folder {
     /// `out`, stopping before any character that is not one or maps to one that is not. Returns
     /// the byte after the run and the number of characters copied.
     #[inline]
-    fn cjk_run(&self, text: &str, i: usize, out: &mut Vec<u8>) -> (usize, usize) {
+    fn cjk_run(&self, text: &str, i: usize, out: &mut String) -> (usize, usize) {
         let bytes = text.as_bytes();
         let mut j = i;
         let mut copy_from = i;
@@ -382,22 +494,26 @@ impl Folder {
                 else {
                     break;
                 };
-                out.extend_from_slice(&bytes[copy_from..j]);
-                push_char(out, mc);
+                out.push_str(&text[copy_from..j]);
+                out.push(mc);
                 copy_from = j + 3;
             }
             j += 3;
             count += 1;
         }
-        out.extend_from_slice(&bytes[copy_from..j]);
+        out.push_str(&text[copy_from..j]);
         (j, count)
     }
 
     /// Folds `text`, keeping the alignment. Never fails; the empty text folds to the empty text.
+    ///
+    /// Runs of printable ASCII (without doubled spaces) are copied and lower-cased in bulk, runs
+    /// of CJK ideographs go through the flat character-map table, and the common non-ASCII
+    /// characters (accented Latin, CJK and full-width punctuation) through the fold cache; only
+    /// the rest is decomposed character by character.
     pub fn fold(&self, text: &str) -> FoldedText {
         let bytes = text.as_bytes();
-        // Only whole UTF-8 sequences are pushed, so the bytes stay valid UTF-8.
-        let mut out: Vec<u8> = Vec::with_capacity(text.len() + 8);
+        let mut out = String::with_capacity(text.len() + 8);
         let mut align = Align::default();
         let mut space_ends: Vec<(u32, u32)> = Vec::new();
         let mut last_space = true;
@@ -416,17 +532,34 @@ impl Folder {
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 && ascii_fast {
+                let j = ascii_run(bytes, i, last_space);
+                if j > i {
+                    // Printable ASCII, one byte per code point, no space to collapse.
+                    let at = out.len();
+                    out.push_str(&text[i..j]);
+                    if lower {
+                        out[at..].make_ascii_lowercase();
+                    }
+                    let len = (j - i) as u32;
+                    align.emit(at as u32, n, 1);
+                    align.next_byte = at as u32 + len;
+                    align.next_char = n + len;
+                    n += len;
+                    last_space = bytes[j - 1] == b' ';
+                    i = j;
+                    continue;
+                }
                 if is_ascii_space(b) {
                     if !last_space {
                         align.emit(out.len() as u32, n, 1);
-                        out.push(b' ');
+                        out.push(' ');
                         last_space = true;
                     } else if !out.is_empty() {
                         extend(&mut space_ends, out.len(), n);
                     }
                 } else {
                     align.emit(out.len() as u32, n, 1);
-                    out.push(if lower { b.to_ascii_lowercase() } else { b });
+                    out.push(char::from(if lower { b.to_ascii_lowercase() } else { b }));
                     last_space = false;
                 }
                 n += 1;
@@ -453,53 +586,36 @@ impl Folder {
             let w = c0.len_utf8();
             let idx = n;
             n += 1;
-            let c = self.map(c0);
-            let u = c as u32;
-            let at = out.len();
             i += w;
-            if matches!(u, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
-                // CJK ideographs: no decomposition, no case.
-                push_char(&mut out, c);
-                align.emit(at as u32, idx, (out.len() - at) as u32);
+            let at = out.len();
+            if let Some(f) = self.cache.get(c0 as u32) {
+                // Accented Latin, punctuation, full-width forms: precomputed.
+                out.push_str(f);
+                if out.len() > at {
+                    align.emit(at as u32, idx, (out.len() - at) as u32);
+                }
                 last_space = false;
                 continue;
             }
-            if c.is_whitespace() || c == '\u{00a0}' || c == '\u{3000}' {
+            let c = self.map(c0);
+            if is_fold_space(c) {
                 if !last_space {
                     align.emit(at as u32, idx, 1);
-                    out.push(b' ');
+                    out.push(' ');
                     last_space = true;
                 } else if !out.is_empty() {
                     extend(&mut space_ends, out.len(), idx);
                 }
                 continue;
             }
-            let keep_case = self.keep_case;
-            let mut emit = |d: char| {
-                let d = unify_punct(d);
-                if is_combining_mark(d) {
-                    return;
-                }
-                if keep_case {
-                    push_char(&mut out, d);
-                } else if d.is_ascii() {
-                    out.push(d.to_ascii_lowercase() as u8);
-                } else {
-                    for l in d.to_lowercase() {
-                        push_char(&mut out, l);
-                    }
-                }
-            };
-            decompose_compatible(c, &mut emit);
+            self.fold_char(c, &mut out);
             if out.len() > at {
                 align.emit(at as u32, idx, (out.len() - at) as u32);
             }
             last_space = false;
         }
-        let folded = String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         FoldedText {
-            folded,
+            folded: out,
             align,
             space_ends,
             original_chars: n as usize,
@@ -507,11 +623,50 @@ impl Folder {
     }
 }
 
-/// Appends the UTF-8 bytes of `c`.
+/// True for the characters folding collapses into one space.
 #[inline]
-fn push_char(out: &mut Vec<u8>, c: char) {
-    let mut buf = [0u8; 4];
-    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+fn is_fold_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{00a0}' || c == '\u{3000}'
+}
+
+/// End of the run of bytes from `i` that fold to themselves (lower-cased) one for one: printable
+/// ASCII (0x20..=0x7F) in which no space follows a space (the byte before `i` counts as a space
+/// when `space_before`). Eight bytes at a time while they qualify, then byte by byte.
+#[inline]
+fn ascii_run(bytes: &[u8], i: usize, space_before: bool) -> usize {
+    const ONES_20: u64 = 0x2020_2020_2020_2020;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let mut j = i;
+    let mut prev_space = space_before;
+    while let Some(chunk) = bytes.get(j..j + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // A byte >= 0x80 or < 0x20 sets its high bit here (borrows only follow such a byte).
+        let odd = (x | x.wrapping_sub(ONES_20)) & HIGH;
+        // 0x80 exactly at the space bytes.
+        let y = x ^ ONES_20;
+        let spaces = !(((y & LOW7) + LOW7) | y | LOW7);
+        let doubled = spaces & ((spaces << 8) | (u64::from(prev_space) << 7));
+        if odd | doubled != 0 {
+            break;
+        }
+        prev_space = spaces >> 63 != 0;
+        j += 8;
+    }
+    while let Some(&b) = bytes.get(j) {
+        if !(0x20..0x80).contains(&b) {
+            break;
+        }
+        let space = b == b' ';
+        if space && prev_space {
+            break;
+        }
+        prev_space = space;
+        j += 1;
+    }
+    j
 }
 
 impl FoldedText {
@@ -810,6 +965,59 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// The bulk ASCII path (eight bytes at a time) against the reference on long, mostly ASCII
+    /// texts: doubled spaces, tabs and newlines at every position of an eight-byte chunk, runs
+    /// that end in a space, control characters, and non-ASCII characters between runs.
+    #[test]
+    fn bulk_ascii_fold_agrees_with_reference_implementation() {
+        let pieces = [
+            "a", "Zq", "The", "POLICE", "x9", " ", "  ", "   ", "\t", "\n", "\r\n", ".", ",", "\"",
+            "\u{7f}", "\u{1}", "é", "Ñ", "，", "。", "福州", "“", "\u{00a0}", "\u{0301}", "ﬁ",
+        ];
+        let map: HashMap<char, char> = [('溫', '温')].into_iter().collect();
+        let folders = [
+            (Folder::new(), false),
+            (Folder::new().keep_case(true), true),
+            (Folder::new().with_char_map(map.clone()), false),
+        ];
+        let mut state = 0x1234_5678_9abc_def1u64;
+        for round in 0..3000 {
+            let mut s = String::new();
+            let len = xorshift(&mut state) % 60;
+            for _ in 0..len {
+                // Mostly ASCII words and single spaces.
+                let r = xorshift(&mut state) % 100;
+                let p = if r < 45 {
+                    pieces[(r % 4) as usize]
+                } else if r < 80 {
+                    " "
+                } else {
+                    pieces[(xorshift(&mut state) % pieces.len() as u64) as usize]
+                };
+                s.push_str(p);
+            }
+            let (f, keep) = &folders[round % folders.len()];
+            let m = if round % folders.len() == 2 {
+                map.clone()
+            } else {
+                HashMap::new()
+            };
+            let (want, origin, origin_end) = reference_fold(&m, *keep, &s);
+            let got = f.fold(&s);
+            assert_eq!(got.folded, want, "folded text differs for {s:?}");
+            assert_eq!(got.original_chars(), s.chars().count());
+            for a in (0..want.len()).filter(|&b| want.is_char_boundary(b)) {
+                let e = want[a..].chars().next().map_or(a, |c| a + c.len_utf8());
+                let st = origin[a] as usize;
+                assert_eq!(
+                    got.original_range(a..e),
+                    st..(origin_end[e - 1] as usize).max(st),
+                    "{s:?} {a}..{e}"
+                );
             }
         }
     }

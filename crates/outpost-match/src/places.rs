@@ -114,6 +114,17 @@ impl PlaceTables {
         self.dict.find(folded).len()
     }
 
+    /// The accepted hits of the automaton pass over folded text, in text order (no resolution).
+    pub fn hits(&self, folded: &str) -> Vec<crate::scan::Hit> {
+        self.dict.find(folded)
+    }
+
+    /// As [`PlaceTables::hits`], by the slower reference search (the oracle the one-pass search
+    /// is checked against).
+    pub fn hits_reference(&self, folded: &str) -> Vec<crate::scan::Hit> {
+        self.dict.find_reference(folded)
+    }
+
     /// As [`PlaceTables::scan`], by the slower reference search (the benchmark's baseline).
     pub fn scan_reference(&self, folded: &str) -> usize {
         self.dict.find_reference(folded).len()

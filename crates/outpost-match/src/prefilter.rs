@@ -222,20 +222,8 @@ impl Prefilter {
     fn bureau_windows(&self, text: &str) -> Vec<std::ops::Range<usize>> {
         let mut out: Vec<std::ops::Range<usize>> = Vec::new();
         for m in self.anchors.find_iter(text.as_bytes()) {
-            if self.kinds[m.pattern().as_usize()] & BUREAU == 0 {
-                continue;
-            }
-            let mut a = m.start().saturating_sub(BUREAU_WINDOW);
-            while !text.is_char_boundary(a) {
-                a -= 1;
-            }
-            let mut e = (m.end() + BUREAU_WINDOW).min(text.len());
-            while !text.is_char_boundary(e) {
-                e += 1;
-            }
-            match out.last_mut() {
-                Some(last) if last.end >= a => last.end = last.end.max(e),
-                _ => out.push(a..e),
+            if self.kinds[m.pattern().as_usize()] & BUREAU != 0 {
+                widen_into(text, m.start(), m.end(), &mut out);
             }
         }
         out
@@ -245,7 +233,12 @@ impl Prefilter {
     /// its police word (福州市公安局, "Fuzhou Municipal Public Security Bureau", "Policía de
     /// Qingtian"), so the windows hold every bureau the whole text holds.
     fn bureau_in_windows(&self, text: &str) -> bool {
-        self.bureau_windows(text).into_iter().any(|r| {
+        self.bureau_in(text, self.bureau_windows(text))
+    }
+
+    /// A bureau in one of the byte ranges `windows` of `text`.
+    fn bureau_in(&self, text: &str, windows: Vec<std::ops::Range<usize>>) -> bool {
+        windows.into_iter().any(|r| {
             let piece = &text[r];
             let doc = Doc::new(Document::new("prefilter", piece));
             self.bureau_confirmed(&doc, &self.folder.fold(piece))
@@ -266,18 +259,27 @@ impl Prefilter {
 
     /// True when `text` could report a station: it names a station term or a bureau that the
     /// matcher scores ≥ [`PREFILTER_MIN_SCORE`]. Never fails; the empty text gives `false`.
+    ///
+    /// One pass of the anchor automaton gives both the anchor kinds and the bureau windows;
+    /// the station-term test stops at the first term that counts and splits sentences only
+    /// when a generic term needs them. Same answer as [`Prefilter::hits`]`.passed()`.
     pub fn check(&self, text: &str) -> bool {
-        let (station, bureau) = self.anchors_in(text);
-        if !station && !bureau {
-            return false;
+        let mut kinds = 0u8;
+        let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
+        for m in self.anchors.find_iter(text.as_bytes()) {
+            let k = self.kinds[m.pattern().as_usize()];
+            kinds |= k;
+            if k & BUREAU != 0 {
+                widen_into(text, m.start(), m.end(), &mut windows);
+            }
         }
-        if bureau && self.bureau_in_windows(text) {
+        if !windows.is_empty() && self.bureau_in(text, windows) {
             return true;
         }
-        station && {
-            let doc = Doc::new(Document::new("prefilter", text));
-            self.station_confirmed(&doc, &self.folder.fold(text))
-        }
+        kinds & STATION != 0
+            && self
+                .stations
+                .has_station_term(text, &self.folder.fold(text), PREFILTER_MIN_SCORE)
     }
 
     /// As [`Prefilter::check`], reporting every stage (both recognizers run when their anchors
@@ -309,6 +311,23 @@ impl Prefilter {
             .recognize_folded(doc, folded)
             .iter()
             .any(|s| s.label == Label::Bureau && s.score >= PREFILTER_MIN_SCORE)
+    }
+}
+
+/// Adds the anchor at bytes `start..end` of `text`, widened by [`BUREAU_WINDOW`] bytes on both
+/// sides (to character boundaries), to the windows `out` (in text order), merging overlaps.
+fn widen_into(text: &str, start: usize, end: usize, out: &mut Vec<std::ops::Range<usize>>) {
+    let mut a = start.saturating_sub(BUREAU_WINDOW);
+    while !text.is_char_boundary(a) {
+        a -= 1;
+    }
+    let mut e = (end + BUREAU_WINDOW).min(text.len());
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    match out.last_mut() {
+        Some(last) if last.end >= a => last.end = last.end.max(e),
+        _ => out.push(a..e),
     }
 }
 

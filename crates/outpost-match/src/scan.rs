@@ -116,26 +116,53 @@ fn word_key(p: &str) -> String {
     k
 }
 
-/// End byte of the word (run of word characters) that starts at byte `s` of `t`.
+/// The character at byte `i` of `t` (a character boundary below its length) and its length;
+/// three-byte characters (CJK) are decoded directly.
 #[inline]
+fn char_at(t: &str, i: usize) -> (char, usize) {
+    let b = t.as_bytes();
+    let x = b[i];
+    if x < 0x80 {
+        return (char::from(x), 1);
+    }
+    if (0xE0..0xF0).contains(&x) && i + 2 < b.len() {
+        let u = (u32::from(x) & 0x0F) << 12
+            | (u32::from(b[i + 1]) & 0x3F) << 6
+            | (u32::from(b[i + 2]) & 0x3F);
+        return (char::from_u32(u).unwrap_or(' '), 3);
+    }
+    let c = t[i..].chars().next().unwrap_or(' ');
+    (c, c.len_utf8())
+}
+
+/// End byte of the word (run of word characters) that starts at byte `s` of `t`; ASCII letters
+/// and digits are skipped eight bytes at a time.
+#[inline(always)]
 fn word_end(t: &str, s: usize) -> usize {
     let b = t.as_bytes();
     let mut i = s;
-    while i < b.len() {
-        if b[i] < 0x80 {
-            if !b[i].is_ascii_alphanumeric() {
-                break;
+    loop {
+        if i + 8 <= b.len() {
+            let stop = !alnum_mask(load8(b, i)) & HIGH;
+            if stop == 0 {
+                i += 8;
+                continue;
             }
-            i += 1;
+            i += (stop.trailing_zeros() / 8) as usize;
         } else {
-            let c = t[i..].chars().next().unwrap_or(' ');
-            if !is_word_char(c) {
-                break;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
             }
-            i += c.len_utf8();
         }
+        if i < b.len() && b[i] >= 0x80 {
+            let (c, n) = char_at(t, i);
+            if is_word_char(c) {
+                i += n;
+                continue;
+            }
+        }
+        return i;
     }
-    i
 }
 
 /// The next word at or after byte `from` of `t`, unless a CJK character comes first.
@@ -202,6 +229,22 @@ fn filter_slot(w: &[u8]) -> usize {
 }
 
 impl WordTable {
+    /// The table of the word keys `keys` (key, pattern index), in pattern order.
+    fn new(keys: &[(String, u32)]) -> Self {
+        let mut t = WordTable::default();
+        for (key, i) in keys {
+            t.mark(key.split(' ').next().unwrap_or(""));
+            for (j, _) in key.match_indices(' ') {
+                t.keys.entry(key[..j].into()).or_insert((NONE, true)).1 = true;
+            }
+            let e = t.keys.entry(key.as_str().into()).or_insert((NONE, false));
+            if e.0 == NONE {
+                e.0 = *i;
+            }
+        }
+        t
+    }
+
     fn mark(&mut self, w: &str) {
         if self.filter.is_empty() {
             self.filter = vec![0; 1 << 14];
@@ -219,6 +262,340 @@ impl WordTable {
         }
         let k = filter_slot(w.as_bytes());
         self.filter[k >> 6] & (1 << (k & 63)) != 0
+    }
+}
+
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// `x` in every byte.
+const fn bytes8(x: u8) -> u64 {
+    0x0101_0101_0101_0101 * x as u64
+}
+
+/// Up to eight bytes of `b` from `i` (`r` of them, 1..=8, all inside `b`), zero-extended,
+/// little-endian.
+#[inline]
+fn load_partial(b: &[u8], i: usize, r: usize) -> u64 {
+    if i + 8 <= b.len() {
+        load8(b, i) & (u64::MAX >> (8 * (8 - r)))
+    } else if i + r >= 8 {
+        load8(b, i + r - 8) >> (8 * (8 - r))
+    } else {
+        let mut x = [0u8; 8];
+        x[..r].copy_from_slice(&b[i..i + r]);
+        u64::from_le_bytes(x)
+    }
+}
+
+/// The eight bytes of `b` at `i` (which must have eight bytes), little-endian.
+#[inline]
+fn load8(b: &[u8], i: usize) -> u64 {
+    let mut x = [0u8; 8];
+    x.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(x)
+}
+
+/// 0x80 in every byte of `x` that is an ASCII letter or digit, 0 elsewhere.
+#[inline]
+fn alnum_mask(x: u64) -> u64 {
+    let ascii = !x & HIGH;
+    let v = x & !HIGH;
+    // Bit 7 of (v + (0x80 - lo)) is set when v >= lo; of (v + (0x7F - hi)) when v > hi.
+    let within = |v: u64, lo: u8, hi: u8| (v + bytes8(0x80 - lo)) & !(v + bytes8(0x7F - hi)) & HIGH;
+    ascii & (within(v, b'0', b'9') | within(v | bytes8(0x20), b'a', b'z'))
+}
+
+/// A bit filter of the pairs of characters that patterns start with.
+#[derive(Clone, Default)]
+struct PairFilter {
+    /// 2^16 bits.
+    bits: Vec<u64>,
+    /// Set when some pattern is shorter than two characters: then every position is a
+    /// candidate.
+    all: bool,
+}
+
+impl PairFilter {
+    fn new<'a>(patterns: impl Iterator<Item = &'a String>) -> Self {
+        let mut f = PairFilter {
+            bits: vec![0; 1 << 10],
+            all: false,
+        };
+        for p in patterns {
+            let mut cs = p.chars();
+            match (cs.next(), cs.next()) {
+                (Some(a), Some(b)) => {
+                    let k = Self::slot(a, b);
+                    f.bits[k >> 6] |= 1 << (k & 63);
+                }
+                _ => f.all = true,
+            }
+        }
+        f
+    }
+
+    #[inline]
+    fn slot(a: char, b: char) -> usize {
+        let h = (a as u32).wrapping_mul(0x9E37_79B1) ^ (b as u32).wrapping_mul(0x85EB_CA77);
+        (h.wrapping_mul(0xC2B2_AE3D) >> 16) as usize
+    }
+
+    /// Whether a pattern may start with `a` followed by `b`.
+    #[inline]
+    fn has(&self, a: char, b: char) -> bool {
+        let k = Self::slot(a, b);
+        self.bits
+            .get(k >> 6)
+            .is_some_and(|x| x & (1 << (k & 63)) != 0)
+    }
+}
+
+/// A word of text as a hashable key: its first eight bytes (zero-padded, little-endian), its
+/// length, and a 64-bit hash of all its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct WordKey {
+    k0: u64,
+    len: u32,
+    hash: u64,
+}
+
+impl WordKey {
+    /// The key of `b[s..e]` (`s < e <= b.len()`).
+    #[inline(always)]
+    fn of(b: &[u8], s: usize, e: usize) -> Self {
+        let n = e - s;
+        let k0 = load_partial(b, s, n.min(8));
+        let mut h = mix((n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15), k0);
+        let mut i = s + 8;
+        while i < e {
+            h = mix(h, load_partial(b, i, (e - i).min(8)));
+            i += 8;
+        }
+        WordKey {
+            k0,
+            len: n as u32,
+            hash: finish_hash(h),
+        }
+    }
+
+    /// The length (capped at 255) in the top byte, 24 bits of the hash below: with `k0`, this
+    /// identifies a word of up to eight bytes exactly.
+    #[inline]
+    fn meta(&self) -> u32 {
+        self.len.min(255) << 24 | (self.hash >> 40) as u32
+    }
+}
+
+#[inline]
+fn mix(h: u64, x: u64) -> u64 {
+    (h ^ x)
+        .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+        .rotate_left(23)
+}
+
+#[inline]
+fn finish_hash(h: u64) -> u64 {
+    let h = (h ^ (h >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^ (h >> 29)
+}
+
+/// Bits of the first-word and edge filters of a [`WordTrie`] (2^20 bits, 128 KiB each).
+const TRIE_FILTER_BITS: u32 = 20;
+
+/// The edge-filter bit of (node, hash of the next word).
+#[inline]
+fn edge_slot(node: u32, h: u64) -> usize {
+    ((h ^ u64::from(node).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+        >> (64 - TRIE_FILTER_BITS)) as usize
+}
+
+/// One slot of the word table of a [`WordTrie`] (16 bytes, so four share a cache line).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// The word's first eight bytes, zero-padded.
+    k0: u64,
+    /// [`WordKey::meta`]: length and hash bits.
+    meta: u32,
+    /// Word id + 1; 0 = empty slot.
+    id: u32,
+}
+
+/// The Latin-script half of a split dictionary as a trie over word ids: every word of every
+/// pattern gets an id (an open-addressed table keyed by [`WordKey`], compared as integers); a
+/// pattern is a path of word ids from the root. So each word of a text costs a filter bit test
+/// and at most one table probe, and extending a match by a word one probe and one integer
+/// look-up. Words that start a pattern have the lowest ids, each equal to the index of its
+/// one-word node.
+#[derive(Clone, Default)]
+struct WordTrie {
+    /// Open-addressed table of the words by [`WordKey`] hash; length a power of two.
+    slots: Vec<Slot>,
+    /// The bytes of every word, concatenated: word `i` is `pool[ends[i]..ends[i + 1]]` (only
+    /// read for words longer than eight bytes).
+    pool: Vec<u8>,
+    ends: Vec<u32>,
+    /// Bit filter of the first words of the patterns, indexed by the top bits of the hash.
+    filter: Vec<u64>,
+    /// Bit filter of the edges (node, hash of the next word), so that most failed extensions
+    /// cost no look-up.
+    edge_filter: Vec<u64>,
+    /// Number of words that start a pattern (their ids and one-word nodes are `0..first`).
+    first: u32,
+    /// (node << 32 | word id) → child node.
+    child: FxMap<u64, u32>,
+    /// Node → (pattern index or `NONE`, whether the node has children).
+    nodes: Vec<(u32, bool)>,
+}
+
+impl WordTrie {
+    /// The trie of the patterns' word keys (`(key, pattern index)`, keys as [`word_key`] makes
+    /// them); the first pattern given for a key wins.
+    fn new(keys: &[(String, u32)]) -> Self {
+        if keys.is_empty() {
+            return WordTrie::default();
+        }
+        let mut t = WordTrie {
+            filter: vec![0; 1 << (TRIE_FILTER_BITS - 6)],
+            edge_filter: vec![0; 1 << (TRIE_FILTER_BITS - 6)],
+            ends: vec![0],
+            ..WordTrie::default()
+        };
+        let mut ids: FxMap<&str, u32> =
+            FxMap::with_capacity_and_hasher(keys.len() + keys.len() / 4, Default::default());
+        // First words get the lowest ids (= their one-word nodes), in order of appearance.
+        let mut words: Vec<&str> = Vec::new();
+        for pass in 0..2 {
+            for (key, _) in keys {
+                for (j, w) in key.split(' ').enumerate() {
+                    if (pass == 0) == (j == 0) && !ids.contains_key(w) {
+                        ids.insert(w, words.len() as u32);
+                        words.push(w);
+                    }
+                }
+            }
+            if pass == 0 {
+                t.first = words.len() as u32;
+                t.nodes = vec![(NONE, false); words.len()];
+            }
+        }
+        for w in &words {
+            t.pool.extend_from_slice(w.as_bytes());
+            t.ends.push(t.pool.len() as u32);
+        }
+        for (key, p) in keys {
+            let mut node = NONE;
+            for (j, w) in key.split(' ').enumerate() {
+                let id = ids.get(w).copied().unwrap_or(NONE);
+                node = if j == 0 {
+                    let h = WordKey::of(w.as_bytes(), 0, w.len()).hash;
+                    let k = (h >> (64 - TRIE_FILTER_BITS)) as usize;
+                    t.filter[k >> 6] |= 1 << (k & 63);
+                    id
+                } else {
+                    let k = edge_slot(node, WordKey::of(w.as_bytes(), 0, w.len()).hash);
+                    t.edge_filter[k >> 6] |= 1 << (k & 63);
+                    let edge = u64::from(node) << 32 | u64::from(id);
+                    match t.child.get(&edge) {
+                        Some(&n) => n,
+                        None => {
+                            let n = t.nodes.len() as u32;
+                            t.nodes.push((NONE, false));
+                            t.child.insert(edge, n);
+                            t.nodes[node as usize].1 = true;
+                            n
+                        }
+                    }
+                };
+            }
+            if let Some(n) = t.nodes.get_mut(node as usize) {
+                if n.0 == NONE {
+                    n.0 = *p;
+                }
+            }
+        }
+        // Load factor at most 0.8, so that the table stays small (in cache).
+        let cap = (words.len() * 3 / 2 + 1).next_power_of_two().max(16);
+        t.slots = vec![Slot::default(); cap];
+        for (id, w) in words.iter().enumerate() {
+            if w.is_empty() {
+                continue;
+            }
+            let key = WordKey::of(w.as_bytes(), 0, w.len());
+            let mut k = key.hash as usize & (cap - 1);
+            while t.slots[k].id != 0 {
+                k = (k + 1) & (cap - 1);
+            }
+            t.slots[k] = Slot {
+                k0: key.k0,
+                meta: key.meta(),
+                id: id as u32 + 1,
+            };
+        }
+        t
+    }
+
+    /// True when no pattern was added.
+    fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Whether the word with hash `h` may start a pattern.
+    #[inline]
+    fn may_start(&self, h: u64) -> bool {
+        let k = (h >> (64 - TRIE_FILTER_BITS)) as usize;
+        self.filter
+            .get(k >> 6)
+            .is_some_and(|x| x & (1 << (k & 63)) != 0)
+    }
+
+    /// Whether node `node` may have a child by the word with hash `h`.
+    #[inline]
+    fn may_follow(&self, node: u32, h: u64) -> bool {
+        let k = edge_slot(node, h);
+        self.edge_filter
+            .get(k >> 6)
+            .is_some_and(|x| x & (1 << (k & 63)) != 0)
+    }
+
+    /// The id of the word `w` with key `key`, or `NONE`.
+    #[inline(always)]
+    fn id(&self, key: &WordKey, w: &[u8]) -> u32 {
+        let mask = self.slots.len().wrapping_sub(1);
+        let meta = key.meta();
+        let mut k = key.hash as usize & mask;
+        while let Some(slot) = self.slots.get(k) {
+            if slot.id == 0 {
+                return NONE;
+            }
+            if slot.k0 == key.k0 && slot.meta == meta {
+                let i = (slot.id - 1) as usize;
+                if key.len <= 8
+                    || self
+                        .pool
+                        .get(self.ends[i] as usize..self.ends[i + 1] as usize)
+                        .is_some_and(|p| p.get(8..) == w.get(8..))
+                {
+                    return slot.id - 1;
+                }
+            }
+            k = (k + 1) & mask;
+        }
+        NONE
+    }
+
+    /// The node reached from `node` by word `id` (`node == NONE`: from the root), or `NONE`.
+    #[inline]
+    fn step(&self, node: u32, id: u32) -> u32 {
+        if node == NONE {
+            return if id < self.first { id } else { NONE };
+        }
+        if id == NONE {
+            return NONE;
+        }
+        self.child
+            .get(&(u64::from(node) << 32 | u64::from(id)))
+            .copied()
+            .unwrap_or(NONE)
     }
 }
 
@@ -383,37 +760,32 @@ impl<T: PartialEq> DictBuilder<T> {
             .collect()
     }
 
-    fn word_table(&self) -> WordTable {
-        let mut t = WordTable::default();
-        for (i, p) in self.patterns.iter().enumerate() {
-            if !is_latin_pattern(p) {
-                continue;
-            }
-            let key = word_key(p);
-            t.mark(key.split(' ').next().unwrap_or(""));
-            for (j, _) in key.match_indices(' ') {
-                t.keys.entry(key[..j].into()).or_insert((NONE, true)).1 = true;
-            }
-            let e = t.keys.entry(key.into_boxed_str()).or_insert((NONE, false));
-            if e.0 == NONE {
-                e.0 = i as u32;
-            }
-        }
-        t
-    }
-
     fn finish(self, ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>, split: bool) -> Dict<T> {
         let edges = self.edges();
         let fingerprint = self.fingerprint();
-        let words = if split {
-            self.word_table()
+        let latin_keys: Vec<(String, u32)> = if split {
+            self.patterns
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| is_latin_pattern(p))
+                .map(|(i, p)| (word_key(p), i as u32))
+                .collect()
         } else {
-            WordTable::default()
+            Vec::new()
+        };
+        let trie = WordTrie::new(&latin_keys);
+        let cjk_starts = if split {
+            PairFilter::new(self.patterns.iter().filter(|p| is_cjk_pattern(p)))
+        } else {
+            PairFilter::default()
         };
         Dict {
             ac,
             edges,
-            words,
+            trie,
+            latin_keys,
+            words: std::sync::OnceLock::new(),
+            cjk_starts,
             split,
             payloads: self.payloads,
             fingerprint,
@@ -467,7 +839,15 @@ impl<T: PartialEq> DictBuilder<T> {
 pub struct Dict<T> {
     ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     edges: Vec<(bool, bool)>,
-    words: WordTable,
+    /// The Latin-script patterns for [`Dict::find`].
+    trie: WordTrie,
+    /// The Latin-script patterns' word keys with their pattern indices, in pattern order.
+    latin_keys: Vec<(String, u32)>,
+    /// The same patterns as a string-keyed table, for [`Dict::find_reference`] (built on its
+    /// first use, so loading does not pay for it).
+    words: std::sync::OnceLock<WordTable>,
+    /// The CJK patterns' first two characters, for skipping CJK text no pattern starts in.
+    cjk_starts: PairFilter,
     split: bool,
     payloads: Vec<Vec<T>>,
     fingerprint: u64,
@@ -513,43 +893,51 @@ impl<T> Dict<T> {
     /// Finds the non-overlapping leftmost-longest hits in `folded` whose Latin edges fall on word
     /// boundaries, in text order.
     ///
-    /// One pass over the text: a Latin word costs a bit-filter test (and a hash look-up only when
-    /// its first word may start a pattern); a CJK run goes to the automaton. Same hits as
-    /// [`Dict::find_reference`].
+    /// One pass over the text: a Latin word costs a bit-filter test (and a probe of the word
+    /// table only when it may start a pattern; a match grows word by word through the trie); a
+    /// CJK run goes to the automaton. Same hits as [`Dict::find_reference`].
     pub fn find(&self, folded: &str) -> Vec<Hit> {
         if !self.split {
             return self.find_whole(folded);
         }
         let b = folded.as_bytes();
         let mut out = Vec::new();
-        let latin = !self.words.keys.is_empty();
-        let mut key = String::new();
+        let latin = !self.trie.is_empty();
+        // Words looked up while extending the last match attempt: (start byte, word id).
+        let mut chain: Vec<(usize, u32)> = Vec::new();
         let mut i = 0;
         while i < b.len() {
             let x = b[i];
-            if x < 0x80 {
+            let e = if x < 0x80 {
                 if !x.is_ascii_alphanumeric() {
                     i += 1;
                     continue;
                 }
+                word_end(folded, i)
             } else {
-                let c = folded[i..].chars().next().unwrap_or(' ');
-                let n = c.len_utf8();
+                let (c, n) = char_at(folded, i);
                 if is_cjk(c) {
-                    let run_start = i;
+                    // The run, and where the first pair of characters that can start a
+                    // pattern begins: no hit starts before it, so the automaton starts there.
+                    let mut from = if self.cjk_starts.all { i } else { usize::MAX };
+                    let (mut prev, mut prev_at) = (c, i);
                     i += n;
                     while i < b.len() {
-                        let c = folded[i..].chars().next().unwrap_or(' ');
+                        let (c, n) = char_at(folded, i);
                         if !(is_cjk(c) || is_cjk_joiner(c)) {
                             break;
                         }
-                        i += c.len_utf8();
+                        if from == usize::MAX && self.cjk_starts.has(prev, c) {
+                            from = prev_at;
+                        }
+                        (prev, prev_at) = (c, i);
+                        i += n;
                     }
-                    if let Some(ac) = &self.ac {
-                        for m in ac.leftmost_find_iter(&folded[run_start..i]) {
+                    if let (Some(ac), Some(run)) = (&self.ac, folded.get(from..i)) {
+                        for m in ac.leftmost_find_iter(run) {
                             out.push(Hit {
-                                start: run_start + m.start(),
-                                end: run_start + m.end(),
+                                start: from + m.start(),
+                                end: from + m.end(),
                                 pattern: m.value() as usize,
                             });
                         }
@@ -560,11 +948,11 @@ impl<T> Dict<T> {
                     i += n;
                     continue;
                 }
-            }
+                word_end(folded, i)
+            };
             // A word starts at i.
-            let e = word_end(folded, i);
             if latin {
-                if let Some((end, p)) = self.match_words(folded, i, e, &mut key) {
+                if let Some((end, p)) = self.match_words(folded, i, e, &mut chain) {
                     out.push(Hit {
                         start: i,
                         end,
@@ -580,41 +968,52 @@ impl<T> Dict<T> {
     }
 
     /// The longest Latin pattern made of the word `s..e` and the words after it (no CJK text
-    /// between them): (end byte, pattern).
+    /// between them): (end byte, pattern). `chain` holds the words looked up by the previous
+    /// call (a word is looked up once even when it is tried again as a first word) and is
+    /// refilled.
     #[inline]
     fn match_words(
         &self,
         folded: &str,
         s: usize,
         e: usize,
-        key: &mut String,
+        chain: &mut Vec<(usize, u32)>,
     ) -> Option<(usize, u32)> {
-        let first = &folded[s..e];
-        if !self.words.maybe(first) {
-            return None;
-        }
-        let &(p1, more) = self.words.keys.get(first)?;
-        let mut best = (p1 != NONE).then_some((e, p1));
-        if more {
-            key.clear();
-            key.push_str(first);
-            let mut pos = e;
-            while let Some((a, z)) = next_word(folded, pos) {
-                key.push(' ');
-                key.push_str(&folded[a..z]);
-                match self.words.keys.get(key.as_str()) {
-                    Some(&(p, more)) => {
-                        if p != NONE {
-                            best = Some((z, p));
-                        }
-                        if !more {
-                            break;
-                        }
-                    }
-                    None => break,
+        let b = folded.as_bytes();
+        let id = match chain.iter().find(|x| x.0 == s) {
+            Some(&(_, id)) => id,
+            None => {
+                let key = WordKey::of(b, s, e);
+                if !self.trie.may_start(key.hash) {
+                    return None;
                 }
-                pos = z;
+                self.trie.id(&key, &b[s..e])
             }
+        };
+        let mut node = self.trie.step(NONE, id);
+        let &(p, mut more) = self.trie.nodes.get(node as usize)?;
+        let mut best = (p != NONE).then_some((e, p));
+        chain.clear();
+        let mut pos = e;
+        while more {
+            let Some((a, z)) = next_word(folded, pos) else {
+                break;
+            };
+            let key = WordKey::of(b, a, z);
+            if !self.trie.may_follow(node, key.hash) {
+                break;
+            }
+            let id = self.trie.id(&key, &b[a..z]);
+            chain.push((a, id));
+            node = self.trie.step(node, id);
+            let Some(&(p, m)) = self.trie.nodes.get(node as usize) else {
+                break;
+            };
+            if p != NONE {
+                best = Some((z, p));
+            }
+            more = m;
+            pos = z;
         }
         best
     }
@@ -667,7 +1066,8 @@ impl<T> Dict<T> {
     /// Latin-script patterns: word n-grams that start at a known first word, longest first.
     fn find_words(&self, folded: &str) -> Vec<Hit> {
         let mut out = Vec::new();
-        if self.words.keys.is_empty() {
+        let table = self.words.get_or_init(|| WordTable::new(&self.latin_keys));
+        if table.keys.is_empty() {
             return out;
         }
         let w = words(folded);
@@ -678,11 +1078,11 @@ impl<T> Dict<T> {
         while i < w.len() {
             let (s0, e0, _) = w[i];
             let first = &folded[s0 as usize..e0 as usize];
-            if !self.words.maybe(first) {
+            if !table.maybe(first) {
                 i += 1;
                 continue;
             }
-            let Some(&(p1, more)) = self.words.keys.get(first) else {
+            let Some(&(p1, more)) = table.keys.get(first) else {
                 i += 1;
                 continue;
             };
@@ -696,7 +1096,7 @@ impl<T> Dict<T> {
                     key.push(' ');
                     key.push_str(&folded[a as usize..e as usize]);
                     k += 1;
-                    match self.words.keys.get(key.as_str()) {
+                    match table.keys.get(key.as_str()) {
                         Some(&(p, more)) => {
                             if p != NONE {
                                 best = Some((k, p));
@@ -874,6 +1274,147 @@ mod tests {
             }
             state = state.wrapping_add(0x9e37_79b9);
             assert_eq!(d.find(&t), d.find_reference(&t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn alnum_mask_marks_exactly_ascii_letters_and_digits() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                // The byte at `pos` among neighbours that exercise carries and borrows.
+                for fill in [0u8, b' ', b'z', 0xff, b'0', b'@'] {
+                    let mut w = [fill; 8];
+                    w[pos] = b;
+                    let m = alnum_mask(u64::from_le_bytes(w));
+                    for (k, &x) in w.iter().enumerate() {
+                        let bit = (m >> (8 * k)) & 0xff;
+                        assert_eq!(bit == 0x80, x.is_ascii_alphanumeric(), "{w:?} byte {k}");
+                        assert!(bit == 0 || bit == 0x80);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_keys_read_in_text_equal_keys_of_the_word_alone() {
+        let text = "a bc def ghij klmnopq rstuvwxyz internationalisation x1 ñandú 9".as_bytes();
+        for s in 0..text.len() {
+            for e in s + 1..=text.len() {
+                let alone = text[s..e].to_vec();
+                assert_eq!(
+                    WordKey::of(text, s, e),
+                    WordKey::of(&alone, 0, alone.len()),
+                    "{s}..{e}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn word_table_tells_apart_long_words_with_the_same_first_eight_bytes() {
+        // Ten words of fifteen bytes that agree on their first eight, in a table of 16 slots,
+        // so look-ups walk past slots with equal first bytes and equal length.
+        let words: Vec<String> = (0..10u8)
+            .map(|k| format!("internationa{}{}", char::from(b'a' + k), "xy"))
+            .collect();
+        let keys: Vec<(String, u32)> = words.iter().map(|w| (w.clone(), 0)).collect();
+        let t = WordTrie::new(&keys);
+        assert_eq!(t.slots.len(), 16);
+        for w in &words {
+            let b = w.as_bytes();
+            let id = t.id(&WordKey::of(b, 0, b.len()), b);
+            assert_ne!(id, NONE, "{w}");
+            let i = id as usize;
+            assert_eq!(&t.pool[t.ends[i] as usize..t.ends[i + 1] as usize], b);
+        }
+        for k in 0..26u8 {
+            let w = format!("internationa{}zz", char::from(b'a' + k));
+            let b = w.as_bytes();
+            assert_eq!(t.id(&WordKey::of(b, 0, b.len()), b), NONE, "{w}");
+        }
+    }
+
+    /// Long words that share their first eight bytes, patterns that extend other patterns by
+    /// several words, words that only continue patterns, a one-character CJK pattern (so the
+    /// CJK pair filter is off) and CJK text at the very end of the text.
+    #[test]
+    fn one_pass_search_agrees_with_reference_on_long_and_shared_words() {
+        let patterns = [
+            "international",
+            "internationale",
+            "internationalisation",
+            "internat",
+            "inter",
+            "international airport",
+            "international airport city",
+            "airport city",
+            "la",
+            "la paz",
+            "la paz de ayacucho",
+            "paz",
+            "city",
+            "the hague",
+            "of",
+            "san jose del cabo",
+            "新",
+            "新西兰",
+            "西兰",
+        ];
+        let pieces = [
+            "international",
+            "internationale",
+            "internationalisation",
+            "internationalisations",
+            "internat",
+            "inter",
+            "intern",
+            "airport",
+            "city",
+            "la",
+            "paz",
+            "de",
+            "ayacucho",
+            "the",
+            "hague",
+            "of",
+            "san",
+            "jose",
+            "del",
+            "cabo",
+            "新",
+            "西兰",
+            "新西",
+            "兰",
+            " ",
+            " ",
+            ", ",
+            "-",
+            "é",
+            "x",
+        ];
+        for cjk_one in [true, false] {
+            let mut b = DictBuilder::new();
+            for (i, p) in patterns.iter().enumerate() {
+                if cjk_one || *p != "新" {
+                    b.add(p, i as u32);
+                }
+            }
+            let d = b.build().unwrap();
+            assert!(d.split);
+            assert_eq!(d.cjk_starts.all, cjk_one);
+            let mut state = 0x9e37_79b9_7f4a_7c15u64;
+            for _ in 0..4000 {
+                let mut t = String::new();
+                for _ in 0..(state % 16) {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    t.push_str(pieces[(state % pieces.len() as u64) as usize]);
+                }
+                state = state.wrapping_add(0x2545_f491);
+                assert_eq!(d.find(&t), d.find_reference(&t), "{t:?}");
+            }
         }
     }
 

@@ -8,11 +8,10 @@
 //! ("Chinese 'police stations'" = "chinese police station"). Generic terms ("police station",
 //! "comisaría") count only when their sentence speaks of China.
 
-use crate::scan::{is_cjk, Dict, DictBuilder};
+use crate::scan::{is_cjk, Dict, DictBuilder, FxMap};
 use crate::MatchError;
 use outpost_core::text::{FoldedText, Folder};
-use outpost_core::{Doc, Label, Recognizer, Span};
-use std::collections::HashMap;
+use outpost_core::{Doc, Document, Label, Recognizer, Span};
 use std::sync::Arc;
 
 /// Component name written into spans.
@@ -573,7 +572,7 @@ fn tokens(text: &str) -> Vec<Tok<'_>> {
 pub struct StationTables {
     zh: Dict<usize>,
     /// First token → phrases (token list, index into LATIN_TERMS), longest first.
-    latin: HashMap<String, Vec<(Vec<String>, usize)>>,
+    latin: FxMap<String, Vec<(Vec<String>, usize)>>,
 }
 
 impl StationTables {
@@ -583,7 +582,7 @@ impl StationTables {
         for (i, (term, _, _)) in ZH_TERMS.iter().enumerate() {
             b.add(&folder.fold_str(term), i);
         }
-        let mut latin: HashMap<String, Vec<(Vec<String>, usize)>> = HashMap::new();
+        let mut latin: FxMap<String, Vec<(Vec<String>, usize)>> = FxMap::default();
         for (i, (term, _, _)) in LATIN_TERMS.iter().enumerate() {
             let folded = folder.fold_str(term);
             let toks: Vec<String> = tokens(&folded).iter().map(|t| t.norm.to_string()).collect();
@@ -634,24 +633,35 @@ fn china_near(doc: &Doc, ch: usize) -> f32 {
     }
 }
 
-fn make(doc: &Doc, r: std::ops::Range<usize>, key: &str, kind: Kind, china: f32) -> Span {
-    let (label, score) = match kind {
+/// The label and score of a term of kind `kind`, given how closely China is mentioned (only
+/// read for generic terms).
+fn label_score(kind: Kind, china: f32) -> (Label, f32) {
+    match kind {
         Kind::Station(s) => (Label::StationTerm, s),
         Kind::Generic(with, without) => (Label::StationTerm, without + (with - without) * china),
         Kind::LookAlike(s) => (Label::LookAlike, s),
         Kind::Prefix => (Label::StationTerm, 0.45),
-    };
+    }
+}
+
+fn make(doc: &Doc, r: std::ops::Range<usize>, key: &str, kind: Kind, china: f32) -> Span {
+    let (label, score) = label_score(kind, china);
     doc.span_from_chars(r.start, r.end, label, STATION_SOURCE)
         .with_canonical(key)
         .with_score(score)
 }
 
 impl StationTermRecognizer {
-    /// Recognises station terms on an already folded copy of the document text.
-    pub fn recognize_folded(&self, doc: &Doc, folded: &FoldedText) -> Vec<Span> {
+    /// Calls `found` with every term in the folded text, in the order the recognizer reports
+    /// them before sorting: (code-point range in the original text, key, kind). Stops early
+    /// when `found` returns true.
+    fn terms(
+        &self,
+        folded: &FoldedText,
+        mut found: impl FnMut(std::ops::Range<usize>, &'static str, Kind) -> bool,
+    ) {
         let t = &*self.tables;
         let text = &folded.folded;
-        let mut spans = Vec::new();
         for h in t.zh.find(text) {
             let Some(&i) = t.zh.payloads(h.pattern).first() else {
                 continue;
@@ -673,13 +683,9 @@ impl StationTermRecognizer {
                     }
                 }
             }
-            let r = folded.original_range(h.start..end);
-            let china = if matches!(kind, Kind::Generic(..)) {
-                china_near(doc, r.start)
-            } else {
-                0.0
-            };
-            spans.push(make(doc, r, key, kind, china));
+            if found(folded.original_range(h.start..end), key, kind) {
+                return;
+            }
         }
         let toks = tokens(text);
         let mut i = 0;
@@ -696,12 +702,9 @@ impl StationTermRecognizer {
                     if ok {
                         let (_, key, kind) = LATIN_TERMS[*idx];
                         let r = folded.original_range(toks[i].start..toks[i + n - 1].end);
-                        let china = if matches!(kind, Kind::Generic(..)) {
-                            china_near(doc, r.start)
-                        } else {
-                            0.0
-                        };
-                        spans.push(make(doc, r, key, kind, china));
+                        if found(r, key, kind) {
+                            return;
+                        }
                         matched = n;
                         break;
                     }
@@ -709,8 +712,43 @@ impl StationTermRecognizer {
             }
             i += matched.max(1);
         }
+    }
+
+    /// Recognises station terms on an already folded copy of the document text.
+    pub fn recognize_folded(&self, doc: &Doc, folded: &FoldedText) -> Vec<Span> {
+        let mut spans = Vec::new();
+        self.terms(folded, |r, key, kind| {
+            let china = if matches!(kind, Kind::Generic(..)) {
+                china_near(doc, r.start)
+            } else {
+                0.0
+            };
+            spans.push(make(doc, r, key, kind, china));
+            false
+        });
         spans.sort_by_key(|s| (s.start, s.end));
         spans
+    }
+
+    /// True when [`StationTermRecognizer::recognize_folded`] on `text` (folded as `folded`)
+    /// would give a `STATION_TERM` span scored at least `min`: the same terms and scores, but
+    /// no spans are built, the search stops at the first such term, and sentences are split
+    /// only when a generic term needs its context.
+    pub fn has_station_term(&self, text: &str, folded: &FoldedText, min: f32) -> bool {
+        let mut doc: Option<Doc> = None;
+        let mut hit = false;
+        self.terms(folded, |r, _, kind| {
+            let china = if matches!(kind, Kind::Generic(..)) {
+                let d = doc.get_or_insert_with(|| Doc::new(Document::new("prefilter", text)));
+                china_near(d, r.start)
+            } else {
+                0.0
+            };
+            let (label, score) = label_score(kind, china);
+            hit = label == Label::StationTerm && score >= min;
+            hit
+        });
+        hit
     }
 }
 

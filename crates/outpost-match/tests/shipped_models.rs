@@ -88,3 +88,79 @@ fn dev_set_evaluation_runs() {
         assert!((0.0..=1.0).contains(&v));
     }
 }
+
+/// The one-pass place search finds exactly the hits of the reference search on every dev article
+/// and on the language-id sentences of every language (the zh/es/en ones are the text the scan
+/// benchmark runs over).
+#[test]
+fn one_pass_place_search_agrees_with_reference_on_shared_data() {
+    let Some(m) = load() else { return };
+    let data = std::env::var_os("OUTPOST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/data"));
+    let Ok(articles) = std::fs::read_to_string(data.join("stations/articles.jsonl")) else {
+        eprintln!("shared data not found: skipping the search agreement check");
+        return;
+    };
+    let mut texts: Vec<String> = articles
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["text"].as_str().map(str::to_string))
+        .collect();
+    if let Ok(dir) = std::fs::read_dir(data.join("langid/sentences")) {
+        for e in dir.flatten() {
+            if let Ok(t) = std::fs::read_to_string(e.path()) {
+                texts.push(t);
+            }
+        }
+    }
+    let places = m.places().tables();
+    let mut hits = 0;
+    for t in &texts {
+        let f = m.folder().fold(t);
+        let got = places.hits(&f.folded);
+        assert_eq!(got, places.hits_reference(&f.folded));
+        hits += got.len();
+    }
+    assert!(hits > 1000, "only {hits} place hits");
+}
+
+/// The fast pre-filter check gives the same answer as the staged report (`hits`, which runs
+/// both recognizers in full) on every dev article and on paragraphs of eight language-id
+/// sentences of every language.
+#[test]
+fn prefilter_check_agrees_with_full_report_on_shared_data() {
+    let Some(m) = load() else { return };
+    let data = std::env::var_os("OUTPOST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/data"));
+    let Ok(articles) = std::fs::read_to_string(data.join("stations/articles.jsonl")) else {
+        eprintln!("shared data not found: skipping the pre-filter agreement check");
+        return;
+    };
+    let mut texts: Vec<String> = articles
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["text"].as_str().map(str::to_string))
+        .collect();
+    if let Ok(dir) = std::fs::read_dir(data.join("langid/sentences")) {
+        for e in dir.flatten() {
+            if let Ok(t) = std::fs::read_to_string(e.path()) {
+                let lines: Vec<&str> = t.lines().collect();
+                texts.extend(lines.chunks(8).map(|c| c.join(" ")));
+            }
+        }
+    }
+    let pre = outpost_match::Prefilter::from_matchers(&m).expect("pre-filter");
+    let mut passed = 0;
+    for t in &texts {
+        let fast = pre.check(t);
+        assert_eq!(fast, pre.hits(t).passed(), "{}", &t[..t.len().min(200)]);
+        passed += usize::from(fast);
+    }
+    assert!(
+        passed > 20 && passed < texts.len(),
+        "{passed}/{}",
+        texts.len()
+    );
+}
