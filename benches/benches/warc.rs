@@ -13,6 +13,8 @@
 //! * (c) reading as `outpost run` does: (a) + HTTP, charset, the whole-page text screened by the
 //!   standard pipeline's pre-filter, Readability main text only for pages that pass
 //!   (`ScreenedExtractor`),
+//!   (also on 2 threads: the reader converts batches of records in parallel, while gunzip is one
+//!   stream),
 //! * (d) (c) + the whole standard pipeline (language, recognizers, records) on every document,
 //!
 //! and prints MB/s (of uncompressed WARC) for each, the ratios to (a), all on one
@@ -309,6 +311,7 @@ fn main() {
         outpost_io::default_extractor(),
     ));
     let (c, _, text_c) = one.install(|| measure(screened.clone()));
+    let (c2, _, _) = two.install(|| measure(screened.clone()));
     let passed = {
         let reader = WarcReader::new(BufReader::with_capacity(
             1 << 16,
@@ -368,6 +371,10 @@ fn main() {
         "(c)  + HTTP, charset, screened readability:      {c:8.1} MB/s  ({passed} of {docs} pages pass the pre-filter, {:.1} MB text)  (c)/(a) = {:.3}",
         text_c as f64 / 1e6,
         c / a
+    );
+    println!(
+        "(c)  on 2 threads:                               {c2:8.1} MB/s  (c, 2 threads)/(a, 1 thread) = {:.3}",
+        c2 / a
     );
     println!(
         "(d)  (c) + the whole pipeline (outpost run):     {d:8.1} MB/s  ({relevant} relevant)  (d)/(a) = {:.3}",

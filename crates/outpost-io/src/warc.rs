@@ -462,7 +462,10 @@ pub fn http_payload(message: &[u8], max_body: u64) -> Result<HttpPayload, String
         None => raw.to_vec(),
         Some("gzip") | Some("x-gzip") => inflate(MultiGzDecoder::new(raw), max_body)?,
         Some("deflate") => inflate(ZlibDecoder::new(raw), max_body)?,
-        Some("br") => inflate(brotli_decompressor::Decompressor::new(raw, 1 << 16), max_body)?,
+        Some("br") => inflate(
+            brotli_decompressor::Decompressor::new(raw, 1 << 16),
+            max_body,
+        )?,
         Some("zstd") => inflate(
             zstd::stream::read::Decoder::new(raw)
                 .map_err(|e| format!("HTTP body does not decompress: {e}"))?,
@@ -845,7 +848,9 @@ mod tests {
         msg.push(0x03);
         assert_eq!(http_payload(&msg, 1 << 20).expect("br").body, body);
         let br = b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\n\r\nxx";
-        assert!(http_payload(br, 1 << 20).unwrap_err().contains("decompress"));
+        assert!(http_payload(br, 1 << 20)
+            .unwrap_err()
+            .contains("decompress"));
         let mut msg = b"HTTP/1.1 200 OK\r\nContent-Encoding: zstd\r\n\r\n".to_vec();
         msg.extend(zstd::encode_all(&body[..], 3).expect("zstd"));
         assert_eq!(http_payload(&msg, 1 << 20).expect("zstd").body, body);
