@@ -42,6 +42,25 @@ pub struct ChinaGazetteer {
     pub context_only: HashMap<String, Vec<u32>>,
 }
 
+/// The rows of `china_admin_divisions.tsv` (header skipped), split into columns; a row with fewer
+/// than 6 columns is an error naming `path` and the line.
+pub(crate) fn division_rows<'a>(
+    text: &'a str,
+    path: &'a Path,
+) -> impl Iterator<Item = Result<Vec<&'a str>, AddressError>> + 'a {
+    text.lines().enumerate().skip(1).map(move |(ln, line)| {
+        let c: Vec<&str> = line.split('\t').collect();
+        if c.len() < 6 {
+            return Err(AddressError::Format {
+                path: path.display().to_string(),
+                line: ln + 1,
+                message: format!("expected 8 columns, found {}", c.len()),
+            });
+        }
+        Ok(c)
+    })
+}
+
 impl ChinaGazetteer {
     /// Loads `china_admin_divisions.tsv` and `china_towns.tsv` from the gazetteer directory.
     /// Errors name the unreadable file or the malformed line.
@@ -51,15 +70,8 @@ impl ChinaGazetteer {
         let path = dir.join("china_admin_divisions.tsv");
         let text = read(&path)?;
         let mut pending_parent: Vec<(u32, String, String)> = Vec::new();
-        for (ln, line) in text.lines().enumerate().skip(1) {
-            let c: Vec<&str> = line.split('\t').collect();
-            if c.len() < 6 {
-                return Err(AddressError::Format {
-                    path: path.display().to_string(),
-                    line: ln + 1,
-                    message: format!("expected 8 columns, found {}", c.len()),
-                });
-            }
+        for c in division_rows(&text, &path) {
+            let c = c?;
             let level = match c[0] {
                 "province" => 0,
                 "prefecture" => 1,

@@ -83,15 +83,8 @@ fn load_rows(dir: &Path) -> Result<Vec<Row>, AddressError> {
     let path = dir.join("china_admin_divisions.tsv");
     let text = read(&path)?;
     let mut rows = Vec::new();
-    for (ln, line) in text.lines().enumerate().skip(1) {
-        let c: Vec<&str> = line.split('\t').collect();
-        if c.len() < 6 {
-            return Err(AddressError::Format {
-                path: path.display().to_string(),
-                line: ln + 1,
-                message: format!("expected 8 columns, found {}", c.len()),
-            });
-        }
+    for c in crate::china::division_rows(&text, &path) {
+        let c = c?;
         rows.push(Row {
             level: c[0].into(),
             code: c[1].into(),

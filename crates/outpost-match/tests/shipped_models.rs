@@ -89,19 +89,13 @@ fn dev_set_evaluation_runs() {
     }
 }
 
-/// The one-pass place search finds exactly the hits of the reference search on every dev article
-/// and on the language-id sentences of every language (the zh/es/en ones are the text the scan
-/// benchmark runs over).
-#[test]
-fn one_pass_place_search_agrees_with_reference_on_shared_data() {
-    let Some(m) = load() else { return };
+/// The dev articles' texts and the language-id sentence files of every language (whole, or as
+/// paragraphs of `chunk` sentences); `None` when the shared data is absent.
+fn shared_texts(chunk: Option<usize>) -> Option<Vec<String>> {
     let data = std::env::var_os("OUTPOST_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("../shared/data"));
-    let Ok(articles) = std::fs::read_to_string(data.join("stations/articles.jsonl")) else {
-        eprintln!("shared data not found: skipping the search agreement check");
-        return;
-    };
+    let articles = std::fs::read_to_string(data.join("stations/articles.jsonl")).ok()?;
     let mut texts: Vec<String> = articles
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
@@ -110,10 +104,29 @@ fn one_pass_place_search_agrees_with_reference_on_shared_data() {
     if let Ok(dir) = std::fs::read_dir(data.join("langid/sentences")) {
         for e in dir.flatten() {
             if let Ok(t) = std::fs::read_to_string(e.path()) {
-                texts.push(t);
+                match chunk {
+                    Some(n) => {
+                        let lines: Vec<&str> = t.lines().collect();
+                        texts.extend(lines.chunks(n).map(|c| c.join(" ")));
+                    }
+                    None => texts.push(t),
+                }
             }
         }
     }
+    Some(texts)
+}
+
+/// The one-pass place search finds exactly the hits of the reference search on every dev article
+/// and on the language-id sentences of every language (the zh/es/en ones are the text the scan
+/// benchmark runs over).
+#[test]
+fn one_pass_place_search_agrees_with_reference_on_shared_data() {
+    let Some(m) = load() else { return };
+    let Some(texts) = shared_texts(None) else {
+        eprintln!("shared data not found: skipping the search agreement check");
+        return;
+    };
     let places = m.places().tables();
     let mut hits = 0;
     for t in &texts {
@@ -131,26 +144,10 @@ fn one_pass_place_search_agrees_with_reference_on_shared_data() {
 #[test]
 fn prefilter_check_agrees_with_full_report_on_shared_data() {
     let Some(m) = load() else { return };
-    let data = std::env::var_os("OUTPOST_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/data"));
-    let Ok(articles) = std::fs::read_to_string(data.join("stations/articles.jsonl")) else {
+    let Some(texts) = shared_texts(Some(8)) else {
         eprintln!("shared data not found: skipping the pre-filter agreement check");
         return;
     };
-    let mut texts: Vec<String> = articles
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| v["text"].as_str().map(str::to_string))
-        .collect();
-    if let Ok(dir) = std::fs::read_dir(data.join("langid/sentences")) {
-        for e in dir.flatten() {
-            if let Ok(t) = std::fs::read_to_string(e.path()) {
-                let lines: Vec<&str> = t.lines().collect();
-                texts.extend(lines.chunks(8).map(|c| c.join(" ")));
-            }
-        }
-    }
     let pre = outpost_match::Prefilter::from_matchers(&m).expect("pre-filter");
     let mut passed = 0;
     for t in &texts {

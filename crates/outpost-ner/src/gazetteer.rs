@@ -216,6 +216,16 @@ impl Lexicon {
         self.max_len = self.max_len.max(units.len());
     }
 
+    /// Adds the entity made of `tokens` under type `ty` when it has at least `min` tokens (see
+    /// [`Lexicon::add`]); returns the tokens as string slices.
+    pub fn add_entity<'a>(&mut self, tokens: &'a [String], ty: usize, min: usize) -> Vec<&'a str> {
+        let units: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        if units.len() >= min {
+            self.add(&units, ty);
+        }
+        units
+    }
+
     /// The entity strings of labelled sentences (for zh, of at least two characters), each type
     /// numbered in order of first appearance (at most 16 types; later ones are ignored). Empty
     /// input gives an empty lexicon.
@@ -232,13 +242,7 @@ impl Lexicon {
                         types.len() - 1
                     }
                 };
-                let units: Vec<&str> = s.tokens[c.start..c.end]
-                    .iter()
-                    .map(String::as_str)
-                    .collect();
-                if units.len() >= min {
-                    lx.add(&units, ty);
-                }
+                let units = lx.add_entity(&s.tokens[c.start..c.end], ty, min);
                 if min == 1 && units.len() > 1 {
                     for (k, u) in units.iter().enumerate() {
                         lx.add_part(u, ty, k == 0);

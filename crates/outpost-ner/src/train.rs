@@ -449,13 +449,7 @@ fn train_stage(
                 let tags = scheme_tags(s, cfg.scheme);
                 for c in chunks(&tags) {
                     if let Some(ty) = tagset.type_index(&c.ty) {
-                        let units: Vec<&str> = s.tokens[c.start..c.end]
-                            .iter()
-                            .map(String::as_str)
-                            .collect();
-                        if units.len() >= min {
-                            lx.add(&units, ty);
-                        }
+                        lx.add_entity(&s.tokens[c.start..c.end], ty, min);
                     }
                 }
                 let _ = k;
