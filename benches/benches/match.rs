@@ -28,6 +28,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use outpost_core::{Doc, Document, Recognizer};
+use outpost_match::eval::thread_cpu_seconds;
 use outpost_match::Matchers;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -78,17 +79,6 @@ fn corpus() -> Option<Vec<String>> {
         i += 1;
     }
     Some(docs)
-}
-
-/// CPU time of this thread in seconds (Linux `/proc/thread-self/stat`, clock ticks of 10 ms), so
-/// that throughput per core can be read on a shared, loaded machine; `None` elsewhere.
-fn thread_cpu_seconds() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
-    let rest = &s[s.rfind(')')? + 2..];
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = f.get(11)?.parse().ok()?;
-    let stime: f64 = f.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
 }
 
 fn bench(c: &mut Criterion) {
