@@ -262,7 +262,7 @@ const TABLE_END: u32 = 0xA000;
 /// collapsed to one space, plus an optional per-character map applied first (e.g.
 /// Traditional → Simplified Chinese). ASCII and CJK ideographs take fast paths; the character map
 /// is a flat table for the CJK blocks, so folding runs at several hundred MB/s.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Folder {
     /// Map entries outside the CJK table (and all of them, for [`Folder::char_map`]).
     char_map: HashMap<char, char>,
@@ -274,8 +274,7 @@ pub struct Folder {
     other_mapped: bool,
     keep_case: bool,
     /// Precomputed folds of the common non-ASCII characters outside the CJK table
-    /// ([`CACHED_RANGES`]); empty for a `Folder::default()` (then every such character takes the
-    /// general path).
+    /// ([`CACHED_RANGES`]).
     cache: FoldCache,
 }
 
@@ -346,10 +345,25 @@ fn unify_punct(d: char) -> char {
     }
 }
 
+impl Default for Folder {
+    /// The same as [`Folder::new`].
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Folder {
     /// The default folding: compatibility decomposition, accents dropped, lower case.
     pub fn new() -> Self {
-        Self::default().with_cache()
+        Self {
+            char_map: HashMap::new(),
+            table: Vec::new(),
+            ascii_mapped: false,
+            other_mapped: false,
+            keep_case: false,
+            cache: FoldCache::default(),
+        }
+        .with_cache()
     }
 
     /// Rebuilds the fold cache for the current map and case option.

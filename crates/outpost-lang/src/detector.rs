@@ -282,7 +282,7 @@ impl Detector {
         for (i, x) in list.iter().enumerate() {
             if let Some(margin) = stop {
                 if scores.chars >= 16
-                    && self.leads_by(&scores, i - han_read, han_read, cands, script, margin)
+                    && self.leads_by(&scores, han_read, i - han_read, cands, script, margin)
                 {
                     list = &list[..i];
                     break;
@@ -302,28 +302,22 @@ impl Detector {
             }
         }
         (
-            self.finish_scores(&scores, list, cands, script),
+            self.finish_scores(&scores, han_read, list.len() - han_read, cands, script),
             scores.chars,
         )
     }
 
-    /// The raw scores of `scores` (over the words `list`) with the kana prior applied.
+    /// The raw scores of `scores` with the kana prior applied (`han` Han words and `kana` kana
+    /// words were read), for the candidates the model has.
     fn finish_scores(
         &self,
         scores: &Scores,
-        list: &[&Word],
+        han: usize,
+        kana: usize,
         cands: &[Lang],
         script: Script,
     ) -> Vec<(Lang, f32)> {
-        let mut log_prob = scores.log_prob;
-        if script == Script::Han && cands.contains(&Lang::Ja) {
-            // Japanese text almost always has kana: without any, Japanese needs more evidence.
-            let han = list.iter().filter(|x| x.script == Script::Han).count();
-            let kana = list.len() - han;
-            if kana == 0 {
-                log_prob[Lang::Ja.index()] += no_kana_log_prior(han);
-            }
-        }
+        let log_prob = with_kana_prior(scores, han, kana, cands, script);
         cands
             .iter()
             .filter(|l| self.model.has(**l))
@@ -332,28 +326,21 @@ impl Detector {
     }
 
     /// Whether the leading language's log-likelihood over the words read so far (`han` of them
-    /// Han, `other` not) leads the runner-up's by at least `margin`; the same scores as
+    /// Han, `kana` kana) leads the runner-up's by at least `margin`: the scores of
     /// [`Detector::finish_scores`] without building them.
     fn leads_by(
         &self,
         scores: &Scores,
-        other: usize,
         han: usize,
+        kana: usize,
         cands: &[Lang],
         script: Script,
         margin: f32,
     ) -> bool {
-        let ja_prior = if script == Script::Han && cands.contains(&Lang::Ja) && other == 0 {
-            no_kana_log_prior(han)
-        } else {
-            0.0
-        };
+        let log_prob = with_kana_prior(scores, han, kana, cands, script);
         let (mut first, mut second) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
         for l in cands.iter().filter(|l| self.model.has(**l)) {
-            let mut v = scores.log_prob[l.index()];
-            if *l == Lang::Ja {
-                v += ja_prior;
-            }
+            let v = log_prob[l.index()];
             if v > first {
                 second = first;
                 first = v;
@@ -437,6 +424,22 @@ pub(crate) fn posterior(
 /// of the letters of Japanese prose, floored at 5% (headlines and names are often all kanji).
 fn no_kana_log_prior(han: usize) -> f32 {
     0.4f32.powi(han.min(16) as i32).max(0.05).ln()
+}
+
+/// `scores`' log-likelihoods with the kana prior applied: Japanese text almost always has kana, so
+/// a Han-script text with none (`kana == 0`, `han` Han words) needs more evidence for Japanese.
+fn with_kana_prior(
+    scores: &Scores,
+    han: usize,
+    kana: usize,
+    cands: &[Lang],
+    script: Script,
+) -> [f32; 18] {
+    let mut log_prob = scores.log_prob;
+    if script == Script::Han && cands.contains(&Lang::Ja) && kana == 0 {
+        log_prob[Lang::Ja.index()] += no_kana_log_prior(han);
+    }
+    log_prob
 }
 
 /// Script groups: Han and kana share one.

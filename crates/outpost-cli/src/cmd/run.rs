@@ -175,6 +175,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let pipeline = setup::build_pipeline(&models, !args.no_prefilter)?;
     let (sources, skipped) = expand_inputs(&inputs);
     let mut extractor = args.extractor.extractor();
+    let extractor_name = extractor.name().to_string();
     if let Some(check) = pipeline.prefilter_check() {
         // Pages the pre-filter rules out are never main-text extracted (the DOM parse is most of
         // the cost of reading web archives); see `ScreenedExtractor`.
@@ -182,7 +183,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             check, extractor,
         ));
     }
-    let extractor_name = args.extractor.extractor().name().to_string();
     let items = Inputs::new(sources.clone(), args.fields()).with_extractor(extractor);
     let skipped_records = items.skip_counts();
     let mut counts = Counts::default();
