@@ -79,9 +79,6 @@ impl<'a> Reader<'a> {
     pub fn u64(&mut self) -> Result<u64, NerError> {
         Ok(u64::from_le_bytes(self.arr()?))
     }
-    pub fn i16(&mut self) -> Result<i16, NerError> {
-        Ok(i16::from_le_bytes(self.arr()?))
-    }
     pub fn f32(&mut self) -> Result<f32, NerError> {
         Ok(f32::from_le_bytes(self.arr()?))
     }

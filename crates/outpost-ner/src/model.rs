@@ -464,17 +464,30 @@ impl Model {
         let nrows = r.count(4)?;
         let mut index = vec![NONE; 1usize << bits];
         let mut row = 0u32;
-        for slot in 0..nrows {
+        // Bulk reads: the row deltas, then one column of weights per tag (stored tag-major),
+        // interleaved into the row-major table in one sequential pass.
+        let deltas = r.bytes(
+            nrows
+                .checked_mul(4)
+                .ok_or_else(|| r.err("row count overflow"))?,
+        )?;
+        for (slot, d) in deltas.chunks_exact(4).enumerate() {
             row = row
-                .checked_add(r.u32()?)
+                .checked_add(u32::from_le_bytes([d[0], d[1], d[2], d[3]]))
                 .filter(|&x| (x as usize) < index.len())
                 .ok_or_else(|| r.err("weight row out of range"))?;
             index[row as usize] = slot as u32;
         }
+        let column_bytes = nrows
+            .checked_mul(2)
+            .ok_or_else(|| r.err("row count overflow"))?;
+        let columns = (0..t)
+            .map(|_| r.bytes(column_bytes))
+            .collect::<Result<Vec<&[u8]>>>()?;
         let mut weights = vec![0i16; nrows * t];
-        for y in 0..t {
-            for slot in 0..nrows {
-                weights[slot * t + y] = r.i16()?;
+        for (slot, out) in weights.chunks_exact_mut(t.max(1)).enumerate() {
+            for (w, col) in out.iter_mut().zip(&columns) {
+                *w = i16::from_le_bytes([col[2 * slot], col[2 * slot + 1]]);
             }
         }
         let stage1 = if version >= 4 && r.u8()? == 1 {
