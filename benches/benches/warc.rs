@@ -22,6 +22,10 @@
 //! parallel). For reference it also prints the speed of gunzip alone. Each figure is the median of
 //! `OUTPOST_BENCH_RUNS` (default 3) runs.
 //!
+//! The 1-thread figures are printed twice: by wall time, and by the CPU time of the thread that
+//! does the work (Linux `/proc/thread-self/stat`, 10 ms ticks), since on a shared, loaded machine
+//! the wall-clock ratios between phases measured seconds apart swing by ±0.1.
+//!
 //! `cargo bench -p outpost-benches --bench warc`
 
 use flate2::read::MultiGzDecoder;
