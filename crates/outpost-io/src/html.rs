@@ -736,6 +736,25 @@ mod tests {
     }
 
     #[test]
+    fn same_text_as_the_reference_on_the_project_pages() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpora/html-extract");
+        let mut n = 0;
+        for entry in std::fs::read_dir(&dir).expect("corpora/html-extract") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "html") {
+                let html = std::fs::read_to_string(&path).expect("page");
+                assert_eq!(html_to_text(&html), reference(&html), "{}", path.display());
+                // The same pages with more whitespace (tabs, no-break spaces).
+                let v = html.replace('\n', "\n  \t").replace("  ", " \u{a0} ");
+                assert_eq!(html_to_text(&v), reference(&v), "{}", path.display());
+                n += 1;
+            }
+        }
+        assert!(n >= 10, "{n} pages");
+    }
+
+    #[test]
     fn block_names() {
         for b in BLOCKS {
             assert!(is_block(b.as_bytes()), "{b}");
