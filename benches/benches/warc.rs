@@ -22,12 +22,17 @@
 //! parallel). For reference it also prints the speed of gunzip alone. Each figure is the median of
 //! `OUTPOST_BENCH_RUNS` (default 3) runs.
 //!
+//! The 1-thread figures are printed twice: by wall time, and by the CPU time of the thread that
+//! does the work (Linux `/proc/thread-self/stat`, 10 ms ticks), since on a shared, loaded machine
+//! the wall-clock ratios between phases measured seconds apart swing by ±0.1.
+//!
 //! `cargo bench -p outpost-benches --bench warc`
 
 use flate2::read::MultiGzDecoder;
 use outpost_io::extract::{BaselineExtractor, ScreenedExtractor, TextExtractor};
 use outpost_io::pages::{SkipCounts, WarcDocuments};
 use outpost_io::warc::{WarcReader, WarcWriter};
+use outpost_match::eval::thread_cpu_seconds;
 use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
@@ -222,7 +227,9 @@ fn main() {
     // (a) gunzip + WARC parsing.
     let mut warc_bytes = 0u64;
     let mut a_speeds = Vec::new();
+    let mut a_cpu = Vec::new();
     for _ in 0..runs {
+        let c0 = thread_cpu_seconds();
         let t = Instant::now();
         let mut reader = WarcReader::new(BufReader::with_capacity(
             1 << 16,
@@ -242,14 +249,19 @@ fn main() {
         std::hint::black_box((records, body));
         warc_bytes = reader.bytes_read();
         a_speeds.push(warc_bytes as f64 / 1e6 / t.elapsed().as_secs_f64());
+        a_cpu.push(cpu_speed(warc_bytes, c0));
     }
     let a = median(a_speeds);
+    let a_cpu = median(a_cpu);
 
-    let measure = |extractor: Arc<dyn TextExtractor>| -> (f64, usize, usize) {
+    // MB/s by wall time and, on one thread, by the CPU time of the measuring thread.
+    let measure = |extractor: Arc<dyn TextExtractor>| -> (Speed, usize, usize) {
         let mut speeds = Vec::new();
+        let mut cpu = Vec::new();
         let mut docs = 0;
         let mut text = 0;
         for _ in 0..runs {
+            let c0 = thread_cpu_seconds();
             let t = Instant::now();
             let reader = WarcReader::new(BufReader::with_capacity(
                 1 << 16,
@@ -271,10 +283,18 @@ fn main() {
                 }
             }
             speeds.push(warc_bytes as f64 / 1e6 / t.elapsed().as_secs_f64());
+            cpu.push(cpu_speed(warc_bytes, c0));
             docs = d;
             text = tx;
         }
-        (median(speeds), docs, text)
+        (
+            Speed {
+                wall: median(speeds),
+                cpu: median(cpu),
+            },
+            docs,
+            text,
+        )
     };
     let pool = |n: usize| {
         rayon::ThreadPoolBuilder::new()
@@ -285,9 +305,23 @@ fn main() {
     let (Ok(one), Ok(two)) = (pool(1), pool(2)) else {
         return;
     };
-    let (b, docs, text_b) = one.install(|| measure(outpost_io::default_extractor()));
-    let (b0, _, text_b0) = one.install(|| measure(Arc::new(BaselineExtractor)));
-    let (b2, _, _) = two.install(|| measure(outpost_io::default_extractor()));
+    let (
+        Speed {
+            wall: b,
+            cpu: b_cpu,
+        },
+        docs,
+        text_b,
+    ) = one.install(|| measure(outpost_io::default_extractor()));
+    let (
+        Speed {
+            wall: b0,
+            cpu: b0_cpu,
+        },
+        _,
+        text_b0,
+    ) = one.install(|| measure(Arc::new(BaselineExtractor)));
+    let (Speed { wall: b2, .. }, _, _) = two.install(|| measure(outpost_io::default_extractor()));
 
     // (c) as `outpost run` reads web pages: screened on the whole text by the pipeline's
     // pre-filter, main text extracted only for pages that pass; (d) (c) + the whole pipeline.
@@ -310,8 +344,15 @@ fn main() {
         check.clone(),
         outpost_io::default_extractor(),
     ));
-    let (c, _, text_c) = one.install(|| measure(screened.clone()));
-    let (c2, _, _) = two.install(|| measure(screened.clone()));
+    let (
+        Speed {
+            wall: c,
+            cpu: c_cpu,
+        },
+        _,
+        text_c,
+    ) = one.install(|| measure(screened.clone()));
+    let (Speed { wall: c2, .. }, _, _) = two.install(|| measure(screened.clone()));
     let passed = {
         let reader = WarcReader::new(BufReader::with_capacity(
             1 << 16,
@@ -328,6 +369,7 @@ fn main() {
         .count()
     };
     let mut d_speeds = Vec::new();
+    let mut d_cpu = Vec::new();
     let mut relevant = 0;
     for _ in 0..runs {
         let t = Instant::now();
@@ -341,15 +383,21 @@ fn main() {
             screened.clone(),
             SkipCounts::default(),
         );
-        relevant = one.install(|| {
-            docs.filter_map(Result::ok)
+        let (n, cpu) = one.install(|| {
+            let c0 = thread_cpu_seconds();
+            let n = docs
+                .filter_map(Result::ok)
                 .map(|doc| pipeline.process(doc))
                 .filter(|o| o.summary.relevance >= 0.5)
-                .count()
+                .count();
+            (n, cpu_speed(warc_bytes, c0))
         });
+        relevant = n;
         d_speeds.push(warc_bytes as f64 / 1e6 / t.elapsed().as_secs_f64());
+        d_cpu.push(cpu);
     }
     let d = median(d_speeds);
+    let d_cpu = median(d_cpu);
     println!(
         "warc.gz: {pages} pages, {:.1} MB uncompressed WARC, {:.1} MB gzip; {runs} runs, median, 1 thread",
         warc_bytes as f64 / 1e6,
@@ -357,20 +405,21 @@ fn main() {
     );
     println!("     gunzip alone (reference):                   {g:8.1} MB/s");
     println!("(a)  gunzip + WARC parse:                        {a:8.1} MB/s");
+    let ratio = |x: f64| x / a;
     println!(
         "(b)  + HTTP, charset, readability extraction:    {b:8.1} MB/s  ({docs} documents, {:.1} MB text)  (b)/(a) = {:.3}",
         text_b as f64 / 1e6,
-        b / a
+        ratio(b)
     );
     println!(
         "(b') + HTTP, charset, baseline html_to_text:     {b0:8.1} MB/s  ({:.1} MB text)  (b')/(a) = {:.3}",
         text_b0 as f64 / 1e6,
-        b0 / a
+        ratio(b0)
     );
     println!(
         "(c)  + HTTP, charset, screened readability:      {c:8.1} MB/s  ({passed} of {docs} pages pass the pre-filter, {:.1} MB text)  (c)/(a) = {:.3}",
         text_c as f64 / 1e6,
-        c / a
+        ratio(c)
     );
     println!(
         "(c)  on 2 threads:                               {c2:8.1} MB/s  (c, 2 threads)/(a, 1 thread) = {:.3}",
@@ -378,11 +427,35 @@ fn main() {
     );
     println!(
         "(d)  (c) + the whole pipeline (outpost run):     {d:8.1} MB/s  ({relevant} relevant)  (d)/(a) = {:.3}",
-        d / a
+        ratio(d)
     );
     println!(
         "(b)  on 2 threads:                               {b2:8.1} MB/s  (b, 2 threads)/(a, 1 thread) = {:.3}; 2 threads / 1 thread = {:.2}x",
         b2 / a,
         b2 / b
     );
+    println!(
+        "by CPU time of the measuring thread (1 thread; robust to other load on the machine, 10 ms ticks):"
+    );
+    println!(
+        "     (a) {a_cpu:.1} MB/s; (b) {b_cpu:.1}, (b)/(a) = {:.3}; (b') {b0_cpu:.1}, {:.3}; **(c) {c_cpu:.1}, (c)/(a) = {:.3}**; (d) {d_cpu:.1}, {:.3}",
+        b_cpu / a_cpu,
+        b0_cpu / a_cpu,
+        c_cpu / a_cpu,
+        d_cpu / a_cpu
+    );
+}
+
+/// A speed in MB/s, by wall time and by the CPU time of the measuring thread.
+struct Speed {
+    wall: f64,
+    cpu: f64,
+}
+
+/// MB/s of `bytes` over the CPU time this thread used since `start` (NaN where unreadable).
+fn cpu_speed(bytes: u64, start: Option<f64>) -> f64 {
+    match (start, thread_cpu_seconds()) {
+        (Some(a), Some(b)) if b > a => bytes as f64 / 1e6 / (b - a),
+        _ => f64::NAN,
+    }
 }

@@ -6,6 +6,7 @@
 //! guess. The guess is UTF-8 when the bytes are valid UTF-8, and otherwise chardetng's.
 
 use encoding_rs::Encoding;
+use std::borrow::Cow;
 
 /// How the encoding of a page was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +97,23 @@ pub fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 /// top-level domain of its URL (e.g. `b"cn"`), a hint for the guess. Never fails: malformed
 /// sequences become U+FFFD and `had_errors` is set.
 pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&[u8]>) -> Decoded {
+    let (text, encoding, source, had_errors) = decode_html_cow(bytes, content_type, tld);
+    Decoded {
+        text: text.into_owned(),
+        encoding,
+        source,
+        had_errors,
+    }
+}
+
+/// As [`decode_html`], borrowing `bytes` when they are the text as is (valid UTF-8 read as UTF-8,
+/// or ASCII in an ASCII-compatible encoding): the text, the encoding's name, how it was decided,
+/// and whether malformed sequences were replaced.
+pub(crate) fn decode_html_cow<'a>(
+    bytes: &'a [u8],
+    content_type: Option<&str>,
+    tld: Option<&[u8]>,
+) -> (Cow<'a, str>, &'static str, CharsetSource, bool) {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return finish(enc, &bytes[bom_len..], CharsetSource::Bom);
     }
@@ -106,12 +124,12 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&[u8]>)
         return finish(enc, bytes, CharsetSource::Meta);
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Decoded {
-            text: s.to_string(),
-            encoding: encoding_rs::UTF_8.name(),
-            source: CharsetSource::Guess,
-            had_errors: false,
-        };
+        return (
+            Cow::Borrowed(s),
+            encoding_rs::UTF_8.name(),
+            CharsetSource::Guess,
+            false,
+        );
     }
     // chardetng asserts a lower-case ASCII TLD without periods; anything else is no hint.
     let tld = tld
@@ -123,24 +141,18 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&[u8]>)
     finish(enc, bytes, CharsetSource::Guess)
 }
 
-fn finish(enc: &'static Encoding, bytes: &[u8], source: CharsetSource) -> Decoded {
+fn finish<'a>(
+    enc: &'static Encoding,
+    bytes: &'a [u8],
+    source: CharsetSource,
+) -> (Cow<'a, str>, &'static str, CharsetSource, bool) {
     if enc == encoding_rs::UTF_8 {
         if let Ok(s) = std::str::from_utf8(bytes) {
-            return Decoded {
-                text: s.to_string(),
-                encoding: enc.name(),
-                source,
-                had_errors: false,
-            };
+            return (Cow::Borrowed(s), enc.name(), source, false);
         }
     }
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-    Decoded {
-        text: text.into_owned(),
-        encoding: enc.name(),
-        source,
-        had_errors,
-    }
+    (text, enc.name(), source, had_errors)
 }
 
 /// The top-level domain of a URL (`https://www.example.cn/x` → `cn`), for chardetng's guess.

@@ -1,10 +1,10 @@
 //! Web pages into documents: HTML files and the records of WARC files, decoded
 //! ([`crate::charset`]) and reduced to their main text by a [`TextExtractor`].
 
-use crate::charset::{decode_html, url_tld};
+use crate::charset::{decode_html_cow, url_tld};
 use crate::extract::{Extracted, TextExtractor};
 use crate::read::InputItem;
-use crate::warc::{http_payload, open_warc, WarcReader, WarcRecord, WarcStream};
+use crate::warc::{http_parts, open_warc, WarcReader, WarcRecord, WarcStream};
 use outpost_core::{Document, ErrorEntry, SourceLocation};
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -68,8 +68,8 @@ pub fn html_document(
     extractor: &dyn TextExtractor,
 ) -> InputItem {
     let tld = url.as_deref().and_then(url_tld).map(str::as_bytes);
-    let decoded = decode_html(bytes, content_type, tld);
-    let page = match extract_guarded(extractor, &decoded.text, url.as_deref()) {
+    let (text, ..) = decode_html_cow(bytes, content_type, tld);
+    let page = match extract_guarded(extractor, &text, url.as_deref()) {
         Ok(p) => p,
         Err(reason) => {
             return Err(ErrorEntry {
@@ -239,7 +239,7 @@ impl Converter {
                     self.skips.add("response (not HTTP)");
                     return None;
                 }
-                let payload = match http_payload(&rec.body, MAX_HTTP_BODY) {
+                let payload = match http_parts(&rec.body, MAX_HTTP_BODY) {
                     Ok(p) => p,
                     Err(reason) => return err(reason),
                 };

@@ -415,6 +415,22 @@ pub struct HttpPayload {
 /// Returns an error message when the headers do not end, the chunking is broken, the body does not
 /// decompress, or the content coding is unsupported (e.g. `br`).
 pub fn http_payload(message: &[u8], max_body: u64) -> Result<HttpPayload, String> {
+    http_parts(message, max_body).map(|p| HttpPayload {
+        status: p.status,
+        content_type: p.content_type,
+        body: p.body.into_owned(),
+    })
+}
+
+/// [`HttpPayload`] with the body borrowed from the message when it needs no decoding.
+pub(crate) struct HttpParts<'a> {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: std::borrow::Cow<'a, [u8]>,
+}
+
+/// As [`http_payload`], without copying a body that is neither chunked nor compressed.
+pub(crate) fn http_parts(message: &[u8], max_body: u64) -> Result<HttpParts<'_>, String> {
     let (head_end, body_start) = match memchr::memmem::find(message, b"\r\n\r\n") {
         Some(i) => (i, i + 4),
         None => match memchr::memmem::find(message, b"\n\n") {
@@ -451,15 +467,20 @@ pub fn http_payload(message: &[u8], max_body: u64) -> Result<HttpPayload, String
         }
     }
     let raw = &message[body_start..];
-    let dechunked;
-    let raw = if chunked {
-        dechunked = dechunk(raw)?;
-        &dechunked[..]
+    let body: std::borrow::Cow<'_, [u8]> = if chunked {
+        std::borrow::Cow::Owned(dechunk(raw)?)
     } else {
-        raw
+        std::borrow::Cow::Borrowed(raw)
     };
-    let body = match coding.as_deref() {
-        None => raw.to_vec(),
+    let raw: &[u8] = &body;
+    let decoded = match coding.as_deref() {
+        None => {
+            return Ok(HttpParts {
+                status,
+                content_type,
+                body,
+            })
+        }
         Some("gzip") | Some("x-gzip") => inflate(MultiGzDecoder::new(raw), max_body)?,
         Some("deflate") => inflate(ZlibDecoder::new(raw), max_body)?,
         Some("br") => inflate(
@@ -473,10 +494,10 @@ pub fn http_payload(message: &[u8], max_body: u64) -> Result<HttpPayload, String
         )?,
         Some(other) => return Err(format!("unsupported Content-Encoding `{other}`")),
     };
-    Ok(HttpPayload {
+    Ok(HttpParts {
         status,
         content_type,
-        body,
+        body: std::borrow::Cow::Owned(decoded),
     })
 }
 
