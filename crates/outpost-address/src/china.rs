@@ -617,7 +617,25 @@ impl ChinaGazetteer {
                                 .iter()
                                 .any(|x| after[b..].starts_with(x))
                         }) == Some(true);
-                        let roadish = roadish || one_then_road || after.starts_with('门');
+                        // a numbered road ("凤城12路", "澄江西1路")
+                        let numbered_road = {
+                            let t = after.trim_start_matches(['东', '西', '南', '北', '中']);
+                            let d = t.trim_start_matches(|c: char| c.is_ascii_digit());
+                            d.len() < t.len()
+                                && ["路", "街", "巷", "号"].iter().any(|x| d.starts_with(x))
+                        };
+                        // without a division before it, a county's short name opening a venue
+                        // or a landform's name ("东方广场", "西湖科技大厦", "紫金山", "白沙洲",
+                        // "静安寺"); after its city it is the county ("福田中心区")
+                        let venue = d.level == 2
+                            && last.is_none()
+                            && (VENUE_WORDS.iter().any(|x| after.starts_with(x))
+                                || "山洲寺坡庄".contains(n));
+                        let roadish = roadish
+                            || one_then_road
+                            || numbered_road
+                            || venue
+                            || after.starts_with('门');
                         // unless a child follows: "江苏镇江", "黔东南镇远", "甘孜乡城",
                         // "哈尔滨道外", "石家庄桥西"
                         if (roadish || suffixish) && self.child_at(s, pos + e, idx, true).is_none()
@@ -819,6 +837,30 @@ const HOUSE_SUFFIXES: &[&str] = &[
     "大廈",
     "花園",
     "廣場",
+];
+
+/// Words that open a venue's name after a place name ("东方广场", "西湖科技大厦").
+const VENUE_WORDS: &[&str] = &[
+    "广场",
+    "公园",
+    "花园",
+    "商城",
+    "中心",
+    "科技",
+    "集团",
+    "新城",
+    "艺术",
+    "创意",
+    "会展",
+    "航空",
+    "大家庭",
+    "国际",
+    "商务",
+    "大酒店",
+    "酒店",
+    "医院",
+    "公司",
+    "汇",
 ];
 
 /// The four municipalities directly under the central government.
@@ -1137,7 +1179,7 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
         if short {
             if let Some(n) = s[pos + len..].chars().next() {
                 let fits = match d.level {
-                    0 => n == '省' || n == '市',
+                    0 => n == '省' || n == '市' || s[pos + len..].starts_with("自治区"),
                     1 => n == '市' || n == '州' || n == '盟' || s[pos + len..].starts_with("地区"),
                     _ => "区县市旗".contains(n),
                 };
@@ -1146,6 +1188,8 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                 if fits && !child_next {
                     len += if s[pos + len..].starts_with("地区") {
                         "地区".len()
+                    } else if d.level == 0 && s[pos + len..].starts_with("自治区") {
+                        "自治区".len()
                     } else {
                         n.len_utf8()
                     };
