@@ -990,6 +990,43 @@ fn noise_end(g: &ChinaGazetteer, s: &str) -> Option<usize> {
     None
 }
 
+/// Byte length of a name of division `l` (or of the county row sharing its code) at `pos` of
+/// `s` that one of `l`'s own divisions follows, when that reading beats the one without the skip
+/// (no division, or a lower one, starts at `pos`): "深圳市|深圳|龙华新区". `None` otherwise
+/// ("吉林|吉林|昌邑区": 吉林 is also the city under the province).
+fn self_repeat(g: &ChinaGazetteer, s: &str, pos: usize, l: u32) -> Option<usize> {
+    let rest = &s[pos..];
+    let code = &g.divisions[l as usize].code;
+    let ends: Vec<usize> = rest
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take(g.max_chars)
+        .filter(|&e| e >= 6)
+        .collect();
+    for &e in ends.iter().rev() {
+        let names_l = g
+            .names
+            .get(&rest[..e])
+            .map(|v| {
+                v.iter().any(|(i, _)| {
+                    *i == l || (!code.is_empty() && g.divisions[*i as usize].code == *code)
+                })
+            })
+            .unwrap_or(false);
+        if !names_l {
+            continue;
+        }
+        let after = g.match_at(s, pos + e, Some(l))?;
+        let here = g.match_at(s, pos, Some(l));
+        let lvl = |m: (u32, usize, bool)| g.divisions[m.0 as usize].level;
+        if here.map(|h| lvl(h) > lvl(after)).unwrap_or(true) {
+            return Some(e);
+        }
+        return None;
+    }
+    None
+}
+
 /// Parses a Chinese address.
 pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
     let mut out = ParsedAddress {
@@ -1096,6 +1133,12 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                 .unwrap_or(true)
         {
             pos += prev_surface.len();
+            continue;
+        }
+        // "深圳市深圳龙华新区", "广东东莞东莞市南城区": the last division named again in another
+        // form (short after full, full after short) before one of its own divisions
+        if let Some(e) = last.and_then(|l| self_repeat(g, s, pos, l)) {
+            pos += e;
             continue;
         }
         let found = g
