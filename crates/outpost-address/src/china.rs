@@ -990,41 +990,68 @@ fn noise_end(g: &ChinaGazetteer, s: &str) -> Option<usize> {
     None
 }
 
-/// Byte length of a name of division `l` (or of the county row sharing its code) at `pos` of
-/// `s` that one of `l`'s own divisions follows, when that reading beats the one without the skip
-/// (no division, or a lower one, starts at `pos`): "深圳市|深圳|龙华新区". `None` otherwise
-/// ("吉林|吉林|昌邑区": 吉林 is also the city under the province).
+/// Byte length of names of division `l` or of its ancestors (or of the county row sharing `l`'s
+/// code) at `pos` of `s`, written again after `l` was matched, when skipping them is the better
+/// reading: one of `l`'s own divisions follows and no division, or a lower one, starts at `pos`
+/// ("深圳市|深圳|龙华新区", "广东省深圳|广东省深圳市|宝安区"), or the last name skipped is `l`'s full
+/// name and no road word follows ("广东东莞|东莞市|南城区"). `None` otherwise ("吉林|吉林|昌邑区":
+/// 吉林 is also the city under the province).
 fn self_repeat(g: &ChinaGazetteer, s: &str, pos: usize, l: u32) -> Option<usize> {
-    let rest = &s[pos..];
     let code = &g.divisions[l as usize].code;
-    let ends: Vec<usize> = rest
-        .char_indices()
-        .map(|(i, c)| i + c.len_utf8())
-        .take(g.max_chars)
-        .filter(|&e| e >= 6)
-        .collect();
-    for &e in ends.iter().rev() {
-        let names_l = g
-            .names
-            .get(&rest[..e])
-            .map(|v| {
-                v.iter().any(|(i, _)| {
-                    *i == l || (!code.is_empty() && g.divisions[*i as usize].code == *code)
-                })
+    let names_ancestor = |name: &str| -> Option<bool> {
+        let v = g.names.get(name)?;
+        v.iter()
+            .filter(|(i, _)| {
+                g.is_under(l, *i) || (!code.is_empty() && g.divisions[*i as usize].code == *code)
             })
-            .unwrap_or(false);
-        if !names_l {
-            continue;
+            .map(|(i, short)| !short && (*i == l || g.divisions[*i as usize].code == *code))
+            .reduce(|a, b| a || b)
+    };
+    let mut p = pos;
+    let mut last_full = false;
+    for _ in 0..4 {
+        let rest = &s[p..];
+        let ends: Vec<usize> = rest
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .take(g.max_chars)
+            .filter(|&e| e >= 6)
+            .collect();
+        let Some((e, full)) = ends
+            .iter()
+            .rev()
+            .find_map(|&e| names_ancestor(&rest[..e]).map(|f| (e, f)))
+        else {
+            break;
+        };
+        p += e;
+        last_full = full;
+        while let Some(c) = s[p..].chars().next().filter(|c| is_sep(*c)) {
+            p += c.len_utf8();
         }
-        let after = g.match_at(s, pos + e, Some(l))?;
-        let here = g.match_at(s, pos, Some(l));
-        let lvl = |m: (u32, usize, bool)| g.divisions[m.0 as usize].level;
-        if here.map(|h| lvl(h) > lvl(after)).unwrap_or(true) {
-            return Some(e);
-        }
+    }
+    if p == pos {
         return None;
     }
-    None
+    match g.match_at(s, p, Some(l)) {
+        Some(after) => {
+            let lvl = |m: (u32, usize, bool)| g.divisions[m.0 as usize].level;
+            g.match_at(s, pos, Some(l))
+                .map(|h| lvl(h) > lvl(after))
+                .unwrap_or(true)
+                .then_some(p - pos)
+        }
+        None => {
+            let roadish = ["路", "街", "道", "巷", "大道", "大街"]
+                .iter()
+                .any(|x| s[p..].starts_with(x));
+            // (the county row of a city without counties is no division of its own)
+            let here = g
+                .match_at(s, pos, Some(l))
+                .filter(|m| g.divisions[m.0 as usize].code != *code);
+            (last_full && !roadish && here.is_none()).then_some(p - pos)
+        }
+    }
 }
 
 /// Parses a Chinese address.
@@ -1124,16 +1151,18 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                 .iter()
                 .any(|x| s[pos + prev_surface.len()..].starts_with(x))
             && g.match_at(s, pos, last)
-                // (or the county row of a prefecture without counties: "东莞市东莞市")
-                .map(|m| {
-                    m.1 < prev_surface.len()
-                        || last.map(|l| g.divisions[l as usize].code == g.divisions[m.0 as usize].code)
-                            == Some(true)
-                })
+                .map(|m| m.1 < prev_surface.len())
                 .unwrap_or(true)
         {
             pos += prev_surface.len();
             continue;
+        }
+        // (the county row of a prefecture without counties: "东莞市东莞市", "东莞东莞市")
+        if let Some((m, l)) = last.and_then(|l| Some((g.match_at(s, pos, Some(l))?, l))) {
+            if g.divisions[l as usize].code == g.divisions[m.0 as usize].code {
+                pos += m.1;
+                continue;
+            }
         }
         // "深圳市深圳龙华新区", "广东东莞东莞市南城区": the last division named again in another
         // form (short after full, full after short) before one of its own divisions
