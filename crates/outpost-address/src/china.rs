@@ -617,12 +617,11 @@ impl ChinaGazetteer {
                                 .iter()
                                 .any(|x| after[b..].starts_with(x))
                         }) == Some(true);
-                        // a numbered road ("凤城12路", "澄江西1路")
-                        let numbered_road = {
+                        // without a division before it, a numbered road ("凤城12路", "澄江西1路")
+                        let numbered_road = last.is_none() && {
                             let t = after.trim_start_matches(['东', '西', '南', '北', '中']);
                             let d = t.trim_start_matches(|c: char| c.is_ascii_digit());
-                            d.len() < t.len()
-                                && ["路", "街", "巷", "号"].iter().any(|x| d.starts_with(x))
+                            d.len() < t.len() && ["路", "街", "巷"].iter().any(|x| d.starts_with(x))
                         };
                         // without a division before it, a county's short name opening a venue
                         // or a landform's name ("东方广场", "西湖科技大厦", "紫金山", "白沙洲",
@@ -1714,7 +1713,10 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool, ctx: &Ctx) {
         // a name the table lacks is a district only when it looks like one of the city's own
         // (a typo, a short form); else it is an area inside the city ("政务区", "吉大区")
         let stem = &chunk[..chunk.len() - '区'.len_utf8()];
-        let label = if ctx.towns_only || !ctx.unknown_district_ok(stem) {
+        // "淮安市市辖区": the code table's placeholder written out stays a district
+        let label = if chunk == "市辖区" {
+            "city_district"
+        } else if ctx.towns_only || !ctx.unknown_district_ok(stem) {
             "suburb"
         } else {
             unit_label
