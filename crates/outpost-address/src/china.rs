@@ -1470,7 +1470,14 @@ impl Ctx<'_> {
         };
         let ld = &self.g.divisions[l as usize];
         let mut any_child = false;
-        for d in self.g.divisions.iter().filter(|d| d.level == 2) {
+        // (towns come last in the table: the scan stops at the first)
+        for d in self
+            .g
+            .divisions
+            .iter()
+            .take_while(|d| d.level < 3)
+            .filter(|d| d.level == 2)
+        {
             let under = d.parent == Some(l) || (ld.level == 0 && d.province == Some(l));
             if !under {
                 continue;
