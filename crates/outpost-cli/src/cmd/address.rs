@@ -130,6 +130,7 @@ pub fn run(args: AddressArgs) -> anyhow::Result<()> {
             show_failures,
         } => {
             let mut dev = outpost_address::zh_dev::synthetic_cases(&data.join("gazetteer"))?;
+            dev.extend(outpost_address::zh_dev::pattern_cases());
             dev.extend(outpost_address::zh_dev::perturbed_cases(
                 &data.join("address/cpca_addr_unlabelled.csv"),
                 &parser,
