@@ -32,6 +32,7 @@ pub mod clusters;
 mod codec;
 pub mod conll;
 pub mod context;
+mod crf;
 pub mod decode;
 pub mod error;
 pub mod features;

@@ -47,6 +47,15 @@ pub struct TrainConfig {
     pub margin: f32,
     /// Passive-aggressive (PA-I) updates capped at this step (0: perceptron steps of 1).
     pub pa: f32,
+    /// Train a linear-chain CRF by SGD ([`crate::crf`]) instead of the averaged perceptron.
+    pub crf: bool,
+    /// CRF: L2 penalty on the feature weights (per corpus pass).
+    pub l2: f32,
+    /// CRF: initial learning rate (decays as `rate / (1 + pass)`).
+    pub crf_rate: f32,
+    /// Per-type decoding bias added to the first tag (B or U) of every entity of that type, in the
+    /// units of the final (summed) weights: > 0 favours the type, < 0 disfavours it.
+    pub type_bias: Vec<(String, f32)>,
 }
 
 impl Default for TrainConfig {
@@ -64,6 +73,10 @@ impl Default for TrainConfig {
             window: crate::context::DEFAULT_WINDOW,
             margin: 0.0,
             pa: 0.0,
+            type_bias: Vec::new(),
+            crf: false,
+            l2: 1.0,
+            crf_rate: 0.1,
         }
     }
 }
@@ -95,10 +108,11 @@ pub fn scheme_tags(s: &Sentence, scheme: LabelScheme) -> Vec<String> {
     }
 }
 
-struct Prepared {
-    feats: Vec<SentFeats>,
-    gold: Vec<Vec<usize>>,
-    tags: Vec<Vec<String>>,
+/// Featurised sentences with their gold BILOU tag indices and BIO tag strings.
+pub(crate) struct Prepared {
+    pub(crate) feats: Vec<SentFeats>,
+    pub(crate) gold: Vec<Vec<usize>>,
+    pub(crate) tags: Vec<Vec<String>>,
 }
 
 /// Featurises `data`; sentence `k` uses `res[k % res.len()]` (jackknifed lexicons).
@@ -144,7 +158,8 @@ fn prepare(
     p
 }
 
-fn emissions(w: &[f32], f: &SentFeats, t: usize, em: &mut Vec<f32>) {
+/// Emission scores (`n × t`) of a featurised sentence under dense weights.
+pub(crate) fn emissions(w: &[f32], f: &SentFeats, t: usize, em: &mut Vec<f32>) {
     let n = f.len();
     em.clear();
     em.resize(n * t, 0.0);
@@ -159,7 +174,8 @@ fn emissions(w: &[f32], f: &SentFeats, t: usize, em: &mut Vec<f32>) {
     }
 }
 
-fn dev_f1(
+/// Strict span F1 on the prepared dev set under dense weights.
+pub(crate) fn dev_f1(
     w: &[f32],
     trans: &[f32],
     mask: &[bool],
@@ -178,12 +194,13 @@ fn dev_f1(
     sc.report().f1
 }
 
-struct Run {
-    f1: f64,
-    best_epoch: usize,
-    epochs_run: usize,
-    weights: Vec<f32>,
-    trans: Vec<f32>,
+/// The kept weights of one training run.
+pub(crate) struct Run {
+    pub(crate) f1: f64,
+    pub(crate) best_epoch: usize,
+    pub(crate) epochs_run: usize,
+    pub(crate) weights: Vec<f32>,
+    pub(crate) trans: Vec<f32>,
 }
 
 /// Passive-aggressive step size (Crammer et al. 2006, PA-I): the smallest update that makes the
@@ -490,7 +507,11 @@ fn train_stage(
     let mut runs = Vec::with_capacity(seeds);
     for k in 0..seeds {
         let seed = cfg.seed.wrapping_add(0x9E37_79B9 * k as u64);
-        let run = perceptron(cfg, seed, rows, t, &tr, &dv, &tagset, &started);
+        let run = if cfg.crf {
+            crate::crf::crf_run(cfg, seed, rows, t, &tr, &dv, &tagset, &started)
+        } else {
+            perceptron(cfg, seed, rows, t, &tr, &dv, &tagset, &started)
+        };
         if cfg.verbose && seeds > 1 {
             eprintln!(
                 "run {}: best pass {} dev F1 {:.2}",
@@ -517,7 +538,15 @@ fn train_stage(
     }
     drop(runs);
     let best_epoch = first.best_epoch;
-    let (weights, btrans) = (first.weights, first.trans);
+    let (mut weights, btrans) = (first.weights, first.trans);
+    let bias = crate::features::bias_row(bits) as usize * t;
+    for (ty, b) in &cfg.type_bias {
+        let k = tagset
+            .type_index(ty)
+            .ok_or_else(|| NerError::Train(format!("--bias names an unknown type {ty}")))?;
+        weights[bias + tag_of(k, Part::B)] += b;
+        weights[bias + tag_of(k, Part::U)] += b;
+    }
     let best_f1 = if seeds == 1 || dv.feats.is_empty() {
         first.f1
     } else {
@@ -710,6 +739,38 @@ mod tests {
         let few = &data[..3];
         let cfg = TrainConfig { folds: 3, ..cfg };
         let _ = super::train(Lang::En, few, &[], Resources::default(), &cfg);
+    }
+
+    #[test]
+    fn crf_training_learns_and_type_bias_shifts_decoding() {
+        let data = synthetic();
+        let (train, dev) = data.split_at(20);
+        let cfg = TrainConfig {
+            epochs: 8,
+            bits: 14,
+            crf: true,
+            crf_rate: 0.2,
+            ..TrainConfig::default()
+        };
+        let (model, report) = train_fn(train, dev, &cfg);
+        assert!(report.dev_f1 > 90.0, "dev F1 {}", report.dev_f1);
+        let toks = ["Eve", "Stone", "visited", "Dublin", "yesterday", "."];
+        assert_eq!(
+            model.tag_strings(&toks),
+            vec!["B-PER", "I-PER", "O", "B-LOC", "O", "O"]
+        );
+        // a large negative bias on LOC removes every LOC entity
+        let biased = TrainConfig {
+            type_bias: vec![("LOC".into(), -1e4)],
+            ..cfg.clone()
+        };
+        let (model, _) = train_fn(train, dev, &biased);
+        assert!(model.entities(&toks).iter().all(|e| e.ty != "LOC"));
+        let unknown = TrainConfig {
+            type_bias: vec![("NOPE".into(), 1.0)],
+            ..cfg
+        };
+        assert!(super::train(Lang::En, train, dev, Resources::default(), &unknown).is_err());
     }
 
     fn train_fn(train: &[Sentence], dev: &[Sentence], cfg: &TrainConfig) -> (Model, TrainReport) {
