@@ -100,6 +100,13 @@ pub struct TrainArgs {
     /// CRF: initial learning rate (decays as rate / (1 + pass)).
     #[arg(long, default_value_t = 0.1)]
     crf_rate: f32,
+    /// CRF: most passes of each CRF run.
+    #[arg(long, default_value_t = 12)]
+    crf_epochs: usize,
+    /// Also train --seeds CRF runs and add their weights to the perceptron's, scaled to the same
+    /// emission spread times this factor (0: perceptron only).
+    #[arg(long, default_value_t = 0.0)]
+    crf_mix: f32,
     /// Per-type decoding bias `TYPE=VALUE` added to each entity of that type (repeatable).
     #[arg(long, value_parser = parse_bias)]
     bias: Vec<(String, f32)>,
@@ -241,6 +248,8 @@ fn run_train(a: TrainArgs) -> anyhow::Result<()> {
         crf: a.crf,
         l2: a.l2,
         crf_rate: a.crf_rate,
+        crf_epochs: a.crf_epochs,
+        crf_mix: a.crf_mix,
         type_bias: a.bias,
         ..TrainConfig::default()
     };
