@@ -10,8 +10,10 @@
 //!
 //! zh (per character): characters in a ±2 window, character bigrams, trigrams and 4-grams around
 //! the character, character classes, the segmenter's word containing the character with its
-//! position (B/M/E/S) and length, the neighbouring words, and gazetteer membership (province,
-//! prefecture, county, town, country, city; B/M/E/S).
+//! position (B/M/E/S) and length, the neighbouring words, gazetteer membership (province,
+//! prefecture, county, town, country, city; B/M/E/S), and with clusters
+//! ([`crate::clusters::induce_zh`]) the character's clusters at three granularities and its
+//! neighbours' finest clusters.
 
 use crate::context::Codes;
 use crate::gazetteer::{unit_key, Gazetteer, Lexicon};
@@ -85,7 +87,7 @@ const BOS: u64 = 0x5eed_0000_0000_0001;
 const EOS: u64 = 0x5eed_0000_0000_0002;
 
 /// The shared jieba segmenter (its dictionary loads once, on first use).
-fn jieba() -> &'static jieba_rs::Jieba {
+pub(crate) fn jieba() -> &'static jieba_rs::Jieba {
     static J: OnceLock<jieba_rs::Jieba> = OnceLock::new();
     J.get_or_init(jieba_rs::Jieba::new)
 }
@@ -129,6 +131,11 @@ fn char_class(c: char) -> u64 {
 #[inline]
 fn row(h: u64, bits: u32) -> u32 {
     (mix(h, 0x0f0f) >> (64 - bits)) as u32
+}
+
+/// The row of the feature every token has (its weights are the per-tag bias).
+pub(crate) fn bias_row(bits: u32) -> u32 {
+    row(mix(1, 0), bits)
 }
 
 /// Computes the features of a sentence given as tokens.
@@ -410,6 +417,26 @@ fn extract_zh(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
         }
     }
     let lex = lexicon_codes(&res.lexicon, &cs);
+    // distributional character clusters (3 granularities; 0 for unseen characters)
+    let with_clusters = !res.clusters.is_empty();
+    let char_cl: Vec<[u64; 3]> = if with_clusters {
+        tokens
+            .iter()
+            .map(|t| {
+                let key = if t.chars().any(char::is_uppercase) {
+                    crate::clusters::zh_char_key(&t.to_lowercase())
+                } else {
+                    crate::clusters::zh_char_key(t)
+                };
+                res.clusters.get(&key).map_or([0; 3], |c| {
+                    [c[0] as u64 + 1, c[1] as u64 + 1, c[2] as u64 + 1]
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let char_fine: Vec<u64> = char_cl.iter().map(|c| c[0]).collect();
     let at = |v: &[u64], i: isize| -> u64 {
         if i < 0 {
             BOS
@@ -475,6 +502,14 @@ fn extract_zh(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
             hs.push(mix(37, at(&lex, ii + 1)));
             hs.push(mix(mix(38, lex[i]), c(0)));
         }
+        if with_clusters {
+            // the character's clusters at three granularities, its neighbours' finest
+            for (g, &cl) in char_cl[i].iter().enumerate() {
+                hs.push(mix(90 + g as u64, cl));
+            }
+            hs.push(mix(96, at(&char_fine, ii - 1)));
+            hs.push(mix(97, at(&char_fine, ii + 1)));
+        }
         out.ids.extend(hs.iter().map(|&h| row(h, bits)));
         out.offs.push(out.ids.len() as u32);
     }
@@ -498,6 +533,26 @@ mod tests {
         let f = extract(Lang::Zh, &res, 18, &zh);
         assert_eq!(f.len(), 6);
         assert!(!f.token(5).is_empty());
+    }
+
+    #[test]
+    fn zh_character_clusters_add_features() {
+        let toks = ["福", "州", "市", "公", "安", "局"];
+        let plain = extract(Lang::Zh, &Resources::default(), 20, &toks);
+        let mut res = Resources::default();
+        res.clusters
+            .insert(crate::clusters::zh_char_key("公"), [3, 1, 0, 0]);
+        let with = extract(Lang::Zh, &res, 20, &toks);
+        assert!(with.token(3).len() > plain.token(3).len());
+        assert!(with.token(3).starts_with(plain.token(3)));
+        // the neighbours see the character's cluster
+        let mut other = Resources::default();
+        other
+            .clusters
+            .insert(crate::clusters::zh_char_key("公"), [5, 1, 0, 0]);
+        let moved = extract(Lang::Zh, &other, 20, &toks);
+        assert_ne!(with.token(2), moved.token(2));
+        assert_eq!(with.token(0), moved.token(0));
     }
 
     #[test]

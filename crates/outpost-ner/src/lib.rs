@@ -7,8 +7,9 @@
 //!
 //! * [`tokenize()`]: per-language tokenisation with byte ranges ([`tokenize::char_offsets`] for
 //!   code points).
-//! * [`train()`] → [`Model`]; [`Model::save`] / [`Model::load`]; [`Model::entities`] and
-//!   [`Model::tag_text`].
+//! * [`train()`] → [`Model`] (perceptron by default; `TrainConfig::crf` trains a linear-chain
+//!   CRF by SGD, `TrainConfig::crf_mix` adds a CRF ensemble to the perceptron's);
+//!   [`Model::save`] / [`Model::load`]; [`Model::entities`] and [`Model::tag_text`].
 //! * [`Scorer`]: conlleval strict F1 plus nervaluate partial/type.
 //! * [`NerRecognizer`]: the [`outpost_core::Recognizer`] that maps the model's types onto
 //!   PER/ORG/LOC/GOV/ADDRESS.
@@ -32,6 +33,7 @@ pub mod clusters;
 mod codec;
 pub mod conll;
 pub mod context;
+mod crf;
 pub mod decode;
 pub mod error;
 pub mod features;

@@ -198,6 +198,13 @@ impl Model {
         self.weights.len() / self.tagset.len().max(1)
     }
 
+    /// Transition scores, `(tags + 1) × (tags + 1)` (the last row and column are the sentence
+    /// start and end), for decoding emissions from [`Model::emissions`] with
+    /// [`crate::decode::viterbi`].
+    pub fn transitions(&self) -> &[f32] {
+        &self.trans
+    }
+
     /// Feature ids of a sentence for this model.
     pub fn features(&self, tokens: &[&str]) -> SentFeats {
         match self.doc_codes(&[tokens.to_vec()]) {

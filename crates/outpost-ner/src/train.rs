@@ -47,6 +47,22 @@ pub struct TrainConfig {
     pub margin: f32,
     /// Passive-aggressive (PA-I) updates capped at this step (0: perceptron steps of 1).
     pub pa: f32,
+    /// Train a linear-chain CRF instead of the averaged perceptron: SGD on the L2-regularised
+    /// log-likelihood with forward-backward marginals, weights averaged over passes.
+    pub crf: bool,
+    /// CRF: L2 penalty on the feature weights (per corpus pass).
+    pub l2: f32,
+    /// CRF: initial learning rate (decays as `rate / (1 + pass)`).
+    pub crf_rate: f32,
+    /// CRF: most passes of each CRF run (with `crf` or `crf_mix`).
+    pub crf_epochs: usize,
+    /// When > 0 (and `crf` is off): also train `seeds` CRF runs and add their summed weights to
+    /// the perceptron's, scaled so that both parts' emission scores have the same spread on the
+    /// training data, times this factor (a two-learner ensemble with no tagging cost).
+    pub crf_mix: f32,
+    /// Per-type decoding bias added to the first tag (B or U) of every entity of that type, in the
+    /// units of the final (summed) weights: > 0 favours the type, < 0 disfavours it.
+    pub type_bias: Vec<(String, f32)>,
 }
 
 impl Default for TrainConfig {
@@ -64,6 +80,12 @@ impl Default for TrainConfig {
             window: crate::context::DEFAULT_WINDOW,
             margin: 0.0,
             pa: 0.0,
+            type_bias: Vec::new(),
+            crf: false,
+            l2: 1.0,
+            crf_rate: 0.1,
+            crf_epochs: 12,
+            crf_mix: 0.0,
         }
     }
 }
@@ -95,10 +117,11 @@ pub fn scheme_tags(s: &Sentence, scheme: LabelScheme) -> Vec<String> {
     }
 }
 
-struct Prepared {
-    feats: Vec<SentFeats>,
-    gold: Vec<Vec<usize>>,
-    tags: Vec<Vec<String>>,
+/// Featurised sentences with their gold BILOU tag indices and BIO tag strings.
+pub(crate) struct Prepared {
+    pub(crate) feats: Vec<SentFeats>,
+    pub(crate) gold: Vec<Vec<usize>>,
+    pub(crate) tags: Vec<Vec<String>>,
 }
 
 /// Featurises `data`; sentence `k` uses `res[k % res.len()]` (jackknifed lexicons).
@@ -144,7 +167,8 @@ fn prepare(
     p
 }
 
-fn emissions(w: &[f32], f: &SentFeats, t: usize, em: &mut Vec<f32>) {
+/// Emission scores (`n × t`) of a featurised sentence under dense weights.
+pub(crate) fn emissions(w: &[f32], f: &SentFeats, t: usize, em: &mut Vec<f32>) {
     let n = f.len();
     em.clear();
     em.resize(n * t, 0.0);
@@ -159,7 +183,8 @@ fn emissions(w: &[f32], f: &SentFeats, t: usize, em: &mut Vec<f32>) {
     }
 }
 
-fn dev_f1(
+/// Strict span F1 on the prepared dev set under dense weights.
+pub(crate) fn dev_f1(
     w: &[f32],
     trans: &[f32],
     mask: &[bool],
@@ -178,12 +203,13 @@ fn dev_f1(
     sc.report().f1
 }
 
-struct Run {
-    f1: f64,
-    best_epoch: usize,
-    epochs_run: usize,
-    weights: Vec<f32>,
-    trans: Vec<f32>,
+/// The kept weights of one training run.
+pub(crate) struct Run {
+    pub(crate) f1: f64,
+    pub(crate) best_epoch: usize,
+    pub(crate) epochs_run: usize,
+    pub(crate) weights: Vec<f32>,
+    pub(crate) trans: Vec<f32>,
 }
 
 /// Passive-aggressive step size (Crammer et al. 2006, PA-I): the smallest update that makes the
@@ -487,39 +513,77 @@ fn train_stage(
     let rows = 1usize << bits;
     let mask = bio_mask(t);
     let seeds = cfg.seeds.max(1);
-    let mut runs = Vec::with_capacity(seeds);
-    for k in 0..seeds {
-        let seed = cfg.seed.wrapping_add(0x9E37_79B9 * k as u64);
-        let run = perceptron(cfg, seed, rows, t, &tr, &dv, &tagset, &started);
-        if cfg.verbose && seeds > 1 {
-            eprintln!(
-                "run {}: best pass {} dev F1 {:.2}",
-                k + 1,
-                run.best_epoch,
-                run.f1
-            );
+    let crf_cfg = TrainConfig {
+        epochs: cfg.crf_epochs,
+        ..cfg.clone()
+    };
+    let ensemble = |crf: bool| {
+        let mut sum: Option<Run> = None;
+        for k in 0..seeds {
+            let seed = cfg.seed.wrapping_add(0x9E37_79B9 * k as u64);
+            let run = if crf {
+                crate::crf::crf_run(&crf_cfg, seed, rows, t, &tr, &dv, &tagset, &started)
+            } else {
+                perceptron(cfg, seed, rows, t, &tr, &dv, &tagset, &started)
+            };
+            if cfg.verbose && seeds > 1 {
+                eprintln!(
+                    "run {}: best pass {} dev F1 {:.2}",
+                    k + 1,
+                    run.best_epoch,
+                    run.f1
+                );
+            }
+            sum = Some(match sum {
+                None => run,
+                Some(mut acc) => {
+                    acc.weights
+                        .iter_mut()
+                        .zip(&run.weights)
+                        .for_each(|(a, b)| *a += b);
+                    acc.trans
+                        .iter_mut()
+                        .zip(&run.trans)
+                        .for_each(|(a, b)| *a += b);
+                    acc.epochs_run += run.epochs_run;
+                    acc
+                }
+            });
         }
-        runs.push(run);
-    }
-    let epochs_run = runs.iter().map(|r| r.epochs_run).sum();
-    let mut first = runs.swap_remove(0);
-    for r in &runs {
-        first
-            .weights
+        sum
+    };
+    let first = ensemble(cfg.crf).ok_or_else(|| NerError::Train("no training run".into()))?;
+    let (mut epochs_run, best_epoch, first_f1) = (first.epochs_run, first.best_epoch, first.f1);
+    let (mut weights, mut btrans) = (first.weights, first.trans);
+    if cfg.crf_mix > 0.0 && !cfg.crf {
+        let second = ensemble(true).ok_or_else(|| NerError::Train("no CRF run".into()))?;
+        epochs_run += second.epochs_run;
+        // the spread is measured on the dev sentences (no labels used), else on training ones
+        let on = if dv.feats.is_empty() { &tr } else { &dv };
+        let ratio = emission_spread(&weights, t, on) / emission_spread(&second.weights, t, on);
+        let a = cfg.crf_mix * if ratio.is_finite() { ratio as f32 } else { 1.0 };
+        if cfg.verbose {
+            eprintln!("CRF part scaled by {a:.3}");
+        }
+        weights
             .iter_mut()
-            .zip(&r.weights)
-            .for_each(|(a, b)| *a += b);
-        first
-            .trans
+            .zip(&second.weights)
+            .for_each(|(x, y)| *x += a * y);
+        btrans
             .iter_mut()
-            .zip(&r.trans)
-            .for_each(|(a, b)| *a += b);
+            .zip(&second.trans)
+            .for_each(|(x, y)| *x += a * y);
     }
-    drop(runs);
-    let best_epoch = first.best_epoch;
-    let (weights, btrans) = (first.weights, first.trans);
-    let best_f1 = if seeds == 1 || dv.feats.is_empty() {
-        first.f1
+    let bias = crate::features::bias_row(bits) as usize * t;
+    for (ty, b) in &cfg.type_bias {
+        let k = tagset
+            .type_index(ty)
+            .ok_or_else(|| NerError::Train(format!("--bias names an unknown type {ty}")))?;
+        weights[bias + tag_of(k, Part::B)] += b;
+        weights[bias + tag_of(k, Part::U)] += b;
+    }
+    let best_f1 = if (seeds == 1 && cfg.crf_mix <= 0.0) || dv.feats.is_empty() {
+        first_f1
     } else {
         dev_f1(&weights, &btrans, &mask, t, &dv, &tagset)
     };
@@ -550,6 +614,24 @@ fn train_stage(
         meta,
     );
     Ok((model, report))
+}
+
+/// Standard deviation of the emission scores of (at most 2,000) prepared sentences.
+fn emission_spread(w: &[f32], t: usize, tr: &Prepared) -> f64 {
+    let (mut s, mut s2, mut k) = (0f64, 0f64, 0f64);
+    let mut em = Vec::new();
+    for f in tr.feats.iter().take(2000) {
+        emissions(w, f, t, &mut em);
+        for &x in &em {
+            s += x as f64;
+            s2 += (x as f64) * (x as f64);
+            k += 1.0;
+        }
+    }
+    if k == 0.0 {
+        return 1.0;
+    }
+    (s2 / k - (s / k) * (s / k)).max(0.0).sqrt()
 }
 
 /// Picks the temperature whose span confidences best predict span correctness on dev (Brier).
@@ -710,6 +792,51 @@ mod tests {
         let few = &data[..3];
         let cfg = TrainConfig { folds: 3, ..cfg };
         let _ = super::train(Lang::En, few, &[], Resources::default(), &cfg);
+    }
+
+    #[test]
+    fn crf_training_learns_and_type_bias_shifts_decoding() {
+        let data = synthetic();
+        let (train, dev) = data.split_at(20);
+        let cfg = TrainConfig {
+            epochs: 8,
+            bits: 14,
+            crf: true,
+            crf_rate: 0.2,
+            ..TrainConfig::default()
+        };
+        let (model, report) = train_fn(train, dev, &cfg);
+        assert!(report.dev_f1 > 90.0, "dev F1 {}", report.dev_f1);
+        let toks = ["Eve", "Stone", "visited", "Dublin", "yesterday", "."];
+        assert_eq!(
+            model.tag_strings(&toks),
+            vec!["B-PER", "I-PER", "O", "B-LOC", "O", "O"]
+        );
+        // perceptron + CRF ensemble
+        let mixed = TrainConfig {
+            crf: false,
+            crf_mix: 1.0,
+            seeds: 2,
+            ..cfg.clone()
+        };
+        let (model, report) = train_fn(train, dev, &mixed);
+        assert!(report.dev_f1 > 90.0, "dev F1 {}", report.dev_f1);
+        assert_eq!(
+            model.tag_strings(&toks),
+            vec!["B-PER", "I-PER", "O", "B-LOC", "O", "O"]
+        );
+        // a large negative bias on LOC removes every LOC entity
+        let biased = TrainConfig {
+            type_bias: vec![("LOC".into(), -1e4)],
+            ..cfg.clone()
+        };
+        let (model, _) = train_fn(train, dev, &biased);
+        assert!(model.entities(&toks).iter().all(|e| e.ty != "LOC"));
+        let unknown = TrainConfig {
+            type_bias: vec![("NOPE".into(), 1.0)],
+            ..cfg
+        };
+        assert!(super::train(Lang::En, train, dev, Resources::default(), &unknown).is_err());
     }
 
     fn train_fn(train: &[Sentence], dev: &[Sentence], cfg: &TrainConfig) -> (Model, TrainReport) {

@@ -59,7 +59,7 @@ pub struct TrainArgs {
     #[arg(long)]
     gazetteer: Option<String>,
     /// Plain-text files (one sentence or paragraph per line, or CoNLL) to induce word clusters
-    /// from (en/es); default: the tokens of the --train files.
+    /// from (en/es: words; zh: characters); default: the --train files.
     #[arg(long, num_args = 1..)]
     cluster_text: Vec<PathBuf>,
     /// Add features from a (jackknifed) lexicon of the training data's entity strings.
@@ -91,6 +91,35 @@ pub struct TrainArgs {
     /// Passive-aggressive (PA-I) updates capped at this step (0: perceptron updates).
     #[arg(long, default_value_t = 0.0)]
     pa: f32,
+    /// Train a linear-chain CRF by SGD (L2-regularised log-likelihood) instead of the perceptron.
+    #[arg(long)]
+    crf: bool,
+    /// CRF: L2 penalty.
+    #[arg(long, default_value_t = 1.0)]
+    l2: f32,
+    /// CRF: initial learning rate (decays as rate / (1 + pass)).
+    #[arg(long, default_value_t = 0.1)]
+    crf_rate: f32,
+    /// CRF: most passes of each CRF run.
+    #[arg(long, default_value_t = 12)]
+    crf_epochs: usize,
+    /// Also train --seeds CRF runs and add their weights to the perceptron's, scaled to the same
+    /// emission spread times this factor (0: perceptron only).
+    #[arg(long, default_value_t = 0.0)]
+    crf_mix: f32,
+    /// Per-type decoding bias `TYPE=VALUE` added to each entity of that type (repeatable).
+    #[arg(long, value_parser = parse_bias)]
+    bias: Vec<(String, f32)>,
+}
+
+fn parse_bias(s: &str) -> Result<(String, f32), String> {
+    let (ty, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("--bias {s}: expected TYPE=VALUE"))?;
+    let v: f32 = v
+        .parse()
+        .map_err(|e| format!("--bias {s}: bad value: {e}"))?;
+    Ok((ty.to_string(), v))
 }
 
 /// Arguments of `outpost ner tag`.
@@ -174,7 +203,19 @@ fn run_train(a: TrainArgs) -> anyhow::Result<()> {
         None => Gazetteer::from_dir(&data_dir().join("gazetteer"), lang)?,
     };
     eprintln!("gazetteer: {} names", gazetteer.len());
-    let clusters = if a.clusters > 0 && lang != Lang::Zh {
+    let clusters = if a.clusters > 0 && lang == Lang::Zh {
+        let mut lines: Vec<String> = Vec::new();
+        if a.cluster_text.is_empty() {
+            lines.extend(train_data.iter().map(|s| s.tokens.concat()));
+        } else {
+            for f in &a.cluster_text {
+                lines.extend(outpost_ner::clusters::read_lines_zh(f)?);
+            }
+        }
+        let c = outpost_ner::clusters::induce_zh(&lines, a.clusters, 12);
+        eprintln!("clusters: {} characters and words", c.len());
+        c
+    } else if a.clusters > 0 {
         let mut sents: Vec<Vec<String>> = Vec::new();
         if a.cluster_text.is_empty() {
             sents.extend(train_data.iter().map(|s| s.tokens.clone()));
@@ -204,6 +245,12 @@ fn run_train(a: TrainArgs) -> anyhow::Result<()> {
         window: a.window,
         margin: a.margin,
         pa: a.pa,
+        crf: a.crf,
+        l2: a.l2,
+        crf_rate: a.crf_rate,
+        crf_epochs: a.crf_epochs,
+        crf_mix: a.crf_mix,
+        type_bias: a.bias,
         ..TrainConfig::default()
     };
     let lexicon = outpost_ner::gazetteer::Lexicon::from_conll(&read_all(&a.lexicon_from)?, lang);
