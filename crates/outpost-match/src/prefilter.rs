@@ -31,12 +31,12 @@
 //! ```
 
 use crate::bureaus::{BureauRecognizer, BureauTables, AFTER, BEFORE, ZH_POLICE_WORDS};
-use crate::stations::{station_capable_terms, StationTables, StationTermRecognizer};
+use crate::stations::{station_capable_terms, zh_term_chars, StationTables, StationTermRecognizer};
 use crate::{tables, MatchError, Matchers};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use outpost_core::text::Folder;
 use outpost_core::{Doc, Document, Label};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -59,9 +59,36 @@ const FUNCTION_WORDS: &[&str] = &[
     "de", "la", "el", "en", "del", "los", "las", "of", "the", "in", "s",
 ];
 
-/// Anchor kind bits: a station term, a bureau.
+/// Anchor kind bits: a station term, a bureau; and, for a bureau anchor that a station anchor
+/// could overlap (so that the automaton may report it instead), "cut a term window around it".
 const STATION: u8 = 1;
 const BUREAU: u8 = 2;
+const NEAR_STATION: u8 = 4;
+
+/// Character classes for the station-term windows ([`Prefilter::check`]), low two bits: how the
+/// character can take part in a station anchor's raw spelling.
+/// Cannot be part of one (folds to punctuation, spaces, other scripts), or is a spelling every
+/// anchor that can contain it has in all forms (Traditional characters, full-width digits).
+const C_SAFE: u8 = 0;
+/// One accented or full-width form of an ASCII letter (an anchor is listed with one such letter).
+const C_LETTER: u8 = 1;
+/// A combining accent of [`COMBINING`] (an anchor is listed with one after one of its letters).
+const C_MARK: u8 = 2;
+/// Any other character that folds into anchor text, or to nothing: its spellings are not all
+/// listed, so the text is searched whole.
+const C_BAD: u8 = 3;
+/// The low bits.
+const C_COVER: u8 = 3;
+/// A window may start right after this character: it folds to one character that no term match
+/// can contain and that separates Latin tokens (`. ! ? ; : ( )`, or any non-ASCII character that
+/// is not in a Chinese term).
+const C_CUT_START: u8 = 4;
+/// A window may end right before this character: as [`C_CUT_START`], and not CJK (so the
+/// 警侨事务…服务站 look-ahead stops at it too).
+const C_CUT_END: u8 = 8;
+
+/// Folded ASCII characters that end a Latin token run (the station recognizer's sentence breaks).
+const TOKEN_BREAKS: &[char] = &['.', '!', '?', ';', ':', '(', ')'];
 
 /// Which parts of the pre-filter fired on a text ([`Prefilter::hits`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -93,6 +120,10 @@ pub struct Prefilter {
     stations: StationTermRecognizer,
     bureaus: BureauRecognizer,
     folder: Arc<Folder>,
+    /// Class bits (`C_*`) of every code point of the Basic Multilingual Plane.
+    classes: Arc<Vec<u8>>,
+    /// Characters of the Chinese terms (for classifying characters outside the table).
+    zh_chars: Arc<HashSet<char>>,
 }
 
 impl Prefilter {
@@ -191,6 +222,12 @@ impl Prefilter {
                 }
             }
         }
+        mark_near_station(&patterns, &mut kinds);
+        let zh_chars = zh_term_chars(&folder);
+        let latin_digits = anchors.iter().any(|(w, &k)| {
+            k & STATION != 0 && w.is_ascii() && w.bytes().any(|b| b.is_ascii_digit())
+        });
+        let classes = char_classes(&folder, &pre, &zh_chars, latin_digits);
         let anchors = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -204,6 +241,8 @@ impl Prefilter {
             stations,
             bureaus,
             folder,
+            classes: Arc::new(classes),
+            zh_chars: Arc::new(zh_chars),
         })
     }
 
@@ -232,16 +271,22 @@ impl Prefilter {
     /// A bureau in one of the windows around the bureau anchors. A bureau's name stands next to
     /// its police word (福州市公安局, "Fuzhou Municipal Public Security Bureau", "Policía de
     /// Qingtian"), so the windows hold every bureau the whole text holds.
+    /// Runs the whole bureau recognizer (spans and all) on each window: the reference that
+    /// [`Prefilter::check`]'s span-free test is checked against.
     fn bureau_in_windows(&self, text: &str) -> bool {
-        self.bureau_in(text, self.bureau_windows(text))
+        self.bureau_windows(text).into_iter().any(|r| {
+            let piece = &text[r];
+            let doc = Doc::new(Document::new("prefilter", piece));
+            self.bureau_confirmed(&doc, &self.folder.fold(piece))
+        })
     }
 
     /// A bureau in one of the byte ranges `windows` of `text`.
     fn bureau_in(&self, text: &str, windows: Vec<std::ops::Range<usize>>) -> bool {
         windows.into_iter().any(|r| {
             let piece = &text[r];
-            let doc = Doc::new(Document::new("prefilter", piece));
-            self.bureau_confirmed(&doc, &self.folder.fold(piece))
+            self.bureaus
+                .has_bureau(piece, &self.folder.fold(piece), PREFILTER_MIN_SCORE)
         })
     }
 
@@ -266,20 +311,126 @@ impl Prefilter {
     pub fn check(&self, text: &str) -> bool {
         let mut kinds = 0u8;
         let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut spots: Vec<std::ops::Range<usize>> = Vec::new();
         for m in self.anchors.find_iter(text.as_bytes()) {
             let k = self.kinds[m.pattern().as_usize()];
             kinds |= k;
             if k & BUREAU != 0 {
                 widen_into(text, m.start(), m.end(), &mut windows);
             }
+            if k & (STATION | NEAR_STATION) != 0 {
+                spots.push(m.start()..m.end());
+            }
         }
         if !windows.is_empty() && self.bureau_in(text, windows) {
             return true;
         }
-        kinds & STATION != 0
-            && self
-                .stations
-                .has_station_term(text, &self.folder.fold(text), PREFILTER_MIN_SCORE)
+        if kinds & STATION == 0 {
+            return false;
+        }
+        if self.spellings_unsure(text) {
+            return self.stations.has_station_term(
+                text,
+                &self.folder.fold(text),
+                PREFILTER_MIN_SCORE,
+            );
+        }
+        let cells = self.term_windows(text, &spots);
+        self.stations
+            .has_station_term_in(text, &cells, PREFILTER_MIN_SCORE)
+    }
+
+    /// The class bits of `c` (`C_*`): from the table in the Basic Multilingual Plane, else
+    /// worked out (never a cut; bad when it folds into term text or to nothing).
+    #[inline]
+    fn class(&self, c: char) -> u8 {
+        match self.classes.get(c as usize) {
+            Some(&k) => k,
+            None => {
+                let f = self.folder.fold_str(c.encode_utf8(&mut [0; 4]));
+                if f.is_empty()
+                    || f.chars()
+                        .any(|x| x.is_ascii_alphanumeric() || self.zh_chars.contains(&x))
+                {
+                    C_BAD
+                } else {
+                    C_SAFE
+                }
+            }
+        }
+    }
+
+    /// True when `text` may spell a station term in a way no anchor lists (so the term could
+    /// lie away from every anchor the automaton found): a character of class `C_BAD`, two
+    /// accented or full-width letters (or combining accents) in one run of letters, or a
+    /// combining accent that does not follow an ASCII letter.
+    fn spellings_unsure(&self, text: &str) -> bool {
+        let b = text.as_bytes();
+        // End of the last accented letter or accent seen, if it is still in the current run.
+        let mut last: Option<usize> = None;
+        let mut i = next_non_ascii(b, 0);
+        while i < b.len() {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            let n = c.len_utf8();
+            let k = self.class(c) & C_COVER;
+            match k {
+                C_BAD => return true,
+                C_LETTER | C_MARK => {
+                    if k == C_MARK && !(i > 0 && b[i - 1].is_ascii_alphabetic()) {
+                        return true;
+                    }
+                    if let Some(l) = last {
+                        if b[l..i].iter().all(u8::is_ascii_alphanumeric) {
+                            return true;
+                        }
+                    }
+                    last = Some(i + n);
+                }
+                _ => last = None,
+            }
+            i = next_non_ascii(b, i + n);
+        }
+        false
+    }
+
+    /// The byte ranges of `text` in which to look for station terms: around every anchor in
+    /// `spots` (in text order), from just after the last character before it where a window
+    /// may start to just before the first character after it where one may end (the whole
+    /// text's start or end otherwise); overlapping ranges merged. Every term match that contains
+    /// an anchor lies whole in its range, and the station recognizer finds the same terms in a
+    /// range as in the whole text (Latin phrases never cross a token break, Chinese matches never
+    /// contain a character outside the terms).
+    fn term_windows(
+        &self,
+        text: &str,
+        spots: &[std::ops::Range<usize>],
+    ) -> Vec<std::ops::Range<usize>> {
+        let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+        for s in spots {
+            let lo = match out.last() {
+                Some(w) if s.end <= w.end => continue,
+                Some(w) => w.end,
+                None => 0,
+            };
+            let from = s.start.max(lo);
+            let start = text[lo..from]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| self.class(c) & C_CUT_START != 0)
+                .map(|(j, c)| lo + j + c.len_utf8());
+            let end = text[s.end..]
+                .char_indices()
+                .find(|&(_, c)| self.class(c) & C_CUT_END != 0)
+                .map_or(text.len(), |(j, _)| s.end + j);
+            match (start, out.last_mut()) {
+                (Some(a), _) => out.push(a..end),
+                (None, Some(w)) => w.end = end,
+                (None, None) => out.push(0..end),
+            }
+        }
+        out
     }
 
     /// As [`Prefilter::check`], reporting every stage (both recognizers run when their anchors
@@ -312,6 +463,128 @@ impl Prefilter {
             .iter()
             .any(|s| s.label == Label::Bureau && s.score >= PREFILTER_MIN_SCORE)
     }
+}
+
+/// The first byte at or after `i` that is not ASCII (`b.len()` if none), eight bytes at a time.
+#[inline]
+fn next_non_ascii(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(w) & 0x8080_8080_8080_8080;
+        if x != 0 {
+            return i + (x.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] < 0x80 {
+        i += 1;
+    }
+    i.min(b.len())
+}
+
+/// Marks with [`NEAR_STATION`] every pattern without the station bit that a station pattern
+/// can overlap in some text (one contains the other, or an end of one is a start of the other;
+/// ASCII case ignored, as the automaton does): the automaton, reporting non-overlapping matches,
+/// may report it in place of the station anchor.
+fn mark_near_station(patterns: &[String], kinds: &mut [u8]) {
+    let lower: Vec<Vec<u8>> = patterns
+        .iter()
+        .map(|p| p.as_bytes().to_ascii_lowercase())
+        .collect();
+    let station: Vec<&[u8]> = lower
+        .iter()
+        .zip(kinds.iter())
+        .filter(|(_, &k)| k & STATION != 0)
+        .map(|(p, _)| p.as_slice())
+        .collect();
+    let overlap = |p: &[u8], q: &[u8]| {
+        let contains =
+            |a: &[u8], b: &[u8]| b.len() <= a.len() && a.windows(b.len()).any(|w| w == b);
+        contains(p, q)
+            || contains(q, p)
+            || (1..p.len().min(q.len()))
+                .any(|k| p[p.len() - k..] == q[..k] || q[q.len() - k..] == p[..k])
+    };
+    for (p, k) in lower.iter().zip(kinds.iter_mut()) {
+        if *k & STATION == 0 && station.iter().any(|q| overlap(p, q)) {
+            *k |= NEAR_STATION;
+        }
+    }
+}
+
+/// The class bits (`C_*`) of every code point below U+10000, from its fold alone (folding is
+/// character by character apart from whitespace, which folds to a space: no cut, no anchor
+/// text). `zh_chars`: the characters of the Chinese terms; `latin_digits`: whether a Latin
+/// station anchor contains a digit (whose full-width forms its spellings do not list).
+fn char_classes(
+    folder: &Folder,
+    pre: &Preimages,
+    zh_chars: &HashSet<char>,
+    latin_digits: bool,
+) -> Vec<u8> {
+    let mut out = vec![C_SAFE; 0x10000];
+    let mut buf = [0u8; 4];
+    for (u, slot) in out.iter_mut().enumerate() {
+        let Some(c) = char::from_u32(u as u32) else {
+            continue;
+        };
+        if c.is_ascii() {
+            if TOKEN_BREAKS.contains(&c) {
+                *slot = C_CUT_START | C_CUT_END;
+            }
+            continue;
+        }
+        let f = folder.fold_str(c.encode_utf8(&mut buf));
+        let mut it = f.chars();
+        let (first, single) = match (it.next(), it.next()) {
+            (Some(g), None) => (Some(g), true),
+            (g, _) => (g, false),
+        };
+        let mut k = if f.is_empty() {
+            if COMBINING.contains(&c) {
+                C_MARK
+            } else {
+                C_BAD
+            }
+        } else if f.chars().any(|x| x.is_ascii_alphanumeric()) {
+            match first {
+                Some(g) if single && pre.of(g).contains(&c) => {
+                    if g.is_ascii_alphabetic() {
+                        C_LETTER
+                    } else if latin_digits {
+                        C_BAD
+                    } else {
+                        // A digit's full-width form: Chinese anchors list them all.
+                        C_SAFE
+                    }
+                }
+                _ => C_BAD,
+            }
+        } else if f.chars().any(|x| zh_chars.contains(&x)) {
+            match first {
+                Some(g) if single && (g == c || pre.of(g).contains(&c)) => C_SAFE,
+                _ => C_BAD,
+            }
+        } else {
+            C_SAFE
+        };
+        if let (Some(g), true) = (first, single) {
+            let breaks = if g.is_ascii() {
+                TOKEN_BREAKS.contains(&g)
+            } else {
+                !g.is_whitespace() && !zh_chars.contains(&g)
+            };
+            if breaks {
+                k |= C_CUT_START;
+                if !crate::scan::is_cjk(g) {
+                    k |= C_CUT_END;
+                }
+            }
+        }
+        *slot = k;
+    }
+    out
 }
 
 /// Adds the anchor at bytes `start..end` of `text`, widened by [`BUREAU_WINDOW`] bytes on both
