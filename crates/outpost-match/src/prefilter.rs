@@ -775,4 +775,177 @@ mod tests {
         let d = p.variants("海外110服务站");
         assert!(d.contains(&"海外１１０服務站".to_string()));
     }
+
+    /// The windows are cut at sentence punctuation and at characters outside the Chinese terms,
+    /// never inside a term; spellings no anchor lists send the text to the whole-text search.
+    #[test]
+    fn windows_are_cut_outside_terms_and_odd_spellings_fall_back() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/match");
+        if !dir.join(tables::T2S).exists() {
+            eprintln!("models/match not found: skipping");
+            return;
+        }
+        let pre = Prefilter::load(&dir).expect("pre-filter");
+        let t = "Sales rose. The Chinese police station opened, said the mayor. Rain fell.";
+        let at = t.find("station").expect("anchor");
+        let w = pre.term_windows(t, std::slice::from_ref(&(at..at + 7)));
+        assert_eq!(
+            &t[w[0].clone()],
+            " The Chinese police station opened, said the mayor"
+        );
+        let z = "今天下雨。据报道，福州海外警务服务站在布拉格（捷克）。";
+        let at = z.find("海外").expect("anchor");
+        let w = pre.term_windows(z, std::slice::from_ref(&(at..at + "海外警务服务站".len())));
+        assert_eq!(&z[w[0].clone()], "海外警务服务站在布拉格");
+        assert!(!pre.spellings_unsure("La comisaría china de Madrid; 海外警務服務站, Ｘ."));
+        for odd in [
+            "cómisaría",
+            "ｐｏｌｉｃｅ",
+            "comisari\u{301}\u{301}a",
+            "ﬁ",
+            "Ō",
+            "\u{327}x",
+        ] {
+            assert!(pre.spellings_unsure(odd), "{odd}");
+        }
+    }
+
+    /// xorshift64: a small deterministic generator for the adversarial texts.
+    fn xorshift(state: &mut u64) -> u64 {
+        let mut x = *state;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *state = x;
+        x
+    }
+
+    /// The same agreement on generated texts built to catch a window cut in the wrong place: station
+    /// terms (generic ones too), China cues, bureau names and look-alikes in random order, separated
+    /// by every kind of break (sentence ends, abbreviations, brackets, CJK punctuation, newlines) or
+    /// by nothing, with accents, combining marks, full-width and Traditional spellings, so that terms
+    /// sit at window edges, run across breaks, and have their China cue in the next sentence, two
+    /// sentences back, or far away.
+    #[test]
+    fn prefilter_check_agrees_with_full_report_on_generated_texts() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/match");
+        if !dir.join(tables::T2S).exists() {
+            eprintln!("models/match not found: skipping");
+            return;
+        }
+        let pre = Prefilter::load(&dir).expect("pre-filter");
+        const TERMS: &[&str] = &[
+            "overseas police service station",
+            "police station",
+            "Police Stations",
+            "police",
+            "service station",
+            "station",
+            "stations",
+            "policestation",
+            "secret police station",
+            "police service centre",
+            "police outpost",
+            "110 overseas",
+            "overseas 110",
+            "overseas",
+            "comisaría",
+            "COMISARÍA",
+            "comisari\u{301}a",
+            "cómisaría",
+            "comisarías",
+            "Comisaria",
+            "estación de policía",
+            "estacion",
+            "puesto policial",
+            "centro policial",
+            "policía secreta china",
+            "oficina policial",
+            "ｐｏｌｉｃｅ ｓｔａｔｉｏｎ",
+            "ｓｔａｔｉｏｎ",
+            "海外警务服务站",
+            "海外警務服務站",
+            "警侨事务",
+            "警僑事務",
+            "服务站",
+            "服务点",
+            "华侨服务站",
+            "警务办事处",
+            "海外１１０服务站",
+            "海外110",
+            "警察站",
+            "派出所",
+            "中国派出所",
+            "警务",
+            "联合巡逻",
+            "华助中心",
+            "海外",
+        ];
+        const CUES: &[&str] = &[
+            "China",
+            "chinese",
+            "CHINESE",
+            "中国",
+            "中國",
+            "Beijing",
+            "Fuzhou",
+            "chinos",
+            "PRC",
+            "chinaware",
+            "Chin",
+            "\u{212a}",
+            "İ",
+        ];
+        const BUREAUS: &[&str] = &[
+            "Fuzhou Public Security Bureau",
+            "福州市公安局",
+            "Policía de Qingtian",
+            "the Qingtian police",
+            "Wenzhou police said",
+            "Public Security",
+            "公安",
+            "security",
+            "PSB",
+            "autoridades",
+        ];
+        const BREAKS: &[&str] = &[
+            ". ", ".", "。", "（", "）", "\n", "\n\n", ": ", "; ", "(", ")", "! ", "? ", "Mr. ",
+            "U.S. ", "1. ", "\u{3000}", "、", "，", "“", "”", " — ", "'s ", "\r\n", "…", "」",
+            "：", "！", "?", " ", "  ", "\t",
+        ];
+        const FILLER: &[&str] = &[
+            "the", "mayor", "said", "en", "la", "de", "el", "ciudad", "news", "的", "记者", "报道",
+            "XX", "Madrid", "Prague", "123", "é", "año", "naïve", "ﬁ", "ß", "a", "Ō", "ｘ",
+            "\u{301}", "𠀀", "ア", "한국",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let (mut passed, mut total, mut windowed) = (0, 0, 0);
+        for _ in 0..20_000 {
+            let n = 2 + (xorshift(&mut state) % 24) as usize;
+            let mut t = String::new();
+            for _ in 0..n {
+                let r = xorshift(&mut state);
+                let list = match r % 20 {
+                    0..=2 => TERMS,
+                    3..=7 => BREAKS,
+                    8 | 9 => CUES,
+                    10 => BUREAUS,
+                    _ => FILLER,
+                };
+                t.push_str(list[((r >> 8) % list.len() as u64) as usize]);
+                if !(r >> 40).is_multiple_of(3) {
+                    t.push(' ');
+                }
+            }
+            let fast = pre.check(&t);
+            assert_eq!(fast, pre.hits(&t).passed(), "{t:?}");
+            passed += usize::from(fast);
+            total += 1;
+            windowed += usize::from(pre.anchors_in(&t).0 && !pre.spellings_unsure(&t));
+        }
+        assert!(
+            passed > 1000 && passed < total - 1000 && windowed > total / 5,
+            "{passed} passed, {windowed} searched in windows, of {total}"
+        );
+    }
 }
