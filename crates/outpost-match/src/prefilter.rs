@@ -124,6 +124,8 @@ pub struct Prefilter {
     classes: Arc<Vec<u8>>,
     /// Characters of the Chinese terms (for classifying characters outside the table).
     zh_chars: Arc<HashSet<char>>,
+    /// The Latin (ASCII) station anchors, for runs of letters with two accents.
+    latin_station: Arc<AhoCorasick>,
 }
 
 impl Prefilter {
@@ -228,6 +230,15 @@ impl Prefilter {
             k & STATION != 0 && w.is_ascii() && w.bytes().any(|b| b.is_ascii_digit())
         });
         let classes = char_classes(&folder, &pre, &zh_chars, latin_digits);
+        let latin_station = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(
+                anchors
+                    .iter()
+                    .filter(|(w, &k)| k & STATION != 0 && w.is_ascii())
+                    .map(|(w, _)| w.as_str()),
+            )
+            .map_err(|e| MatchError::Automaton(e.to_string()))?;
         let anchors = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -243,6 +254,7 @@ impl Prefilter {
             folder,
             classes: Arc::new(classes),
             zh_chars: Arc::new(zh_chars),
+            latin_station: Arc::new(latin_station),
         })
     }
 
@@ -361,9 +373,10 @@ impl Prefilter {
     }
 
     /// True when `text` may spell a station term in a way no anchor lists (so the term could
-    /// lie away from every anchor the automaton found): a character of class `C_BAD`, two
-    /// accented or full-width letters (or combining accents) in one run of letters, or a
-    /// combining accent that does not follow an ASCII letter.
+    /// lie away from every anchor the automaton found): a character of class `C_BAD`, a
+    /// combining accent that does not follow an ASCII letter, or a run of letters with two
+    /// accented or full-width letters (or combining accents) whose fold contains a Latin station
+    /// anchor ("señaló" and "compañía" do not).
     fn spellings_unsure(&self, text: &str) -> bool {
         let b = text.as_bytes();
         // End of the last accented letter or accent seen, if it is still in the current run.
@@ -383,7 +396,17 @@ impl Prefilter {
                     }
                     if let Some(l) = last {
                         if b[l..i].iter().all(u8::is_ascii_alphanumeric) {
-                            return true;
+                            // Two in one run: the run is a problem only if it holds an anchor.
+                            let r = self.letter_run(text, i);
+                            if self
+                                .latin_station
+                                .is_match(self.folder.fold_str(&text[r.clone()]).as_str())
+                            {
+                                return true;
+                            }
+                            last = None;
+                            i = next_non_ascii(b, r.end);
+                            continue;
                         }
                     }
                     last = Some(i + n);
@@ -393,6 +416,26 @@ impl Prefilter {
             i = next_non_ascii(b, i + n);
         }
         false
+    }
+
+    /// The run of letters around byte `at` of `text` (which starts a character): ASCII letters
+    /// and digits and the characters of class `C_LETTER` or `C_MARK` (every character that can
+    /// be part of a Latin anchor's spelling).
+    fn letter_run(&self, text: &str, at: usize) -> std::ops::Range<usize> {
+        let in_run = |c: char| {
+            c.is_ascii_alphanumeric()
+                || (!c.is_ascii() && matches!(self.class(c) & C_COVER, C_LETTER | C_MARK))
+        };
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !in_run(c))
+            .map_or(0, |(j, c)| j + c.len_utf8());
+        let end = text[at..]
+            .char_indices()
+            .find(|&(_, c)| !in_run(c))
+            .map_or(text.len(), |(j, _)| at + j);
+        start..end
     }
 
     /// The byte ranges of `text` in which to look for station terms: around every anchor in
@@ -797,10 +840,13 @@ mod tests {
         let at = z.find("海外").expect("anchor");
         let w = pre.term_windows(z, std::slice::from_ref(&(at..at + "海外警务服务站".len())));
         assert_eq!(&z[w[0].clone()], "海外警务服务站在布拉格");
-        assert!(!pre.spellings_unsure("La comisaría china de Madrid; 海外警務服務站, Ｘ."));
+        assert!(!pre.spellings_unsure(
+            "La comisaría china de Madrid; 海外警務服務站, Ｘ. La compañía señaló, añadió."
+        ));
         for odd in [
             "cómisaría",
-            "ｐｏｌｉｃｅ",
+            "ｓｔａｔｉｏｎ",
+            "estacióñ",
             "comisari\u{301}\u{301}a",
             "ﬁ",
             "Ō",
@@ -914,9 +960,37 @@ mod tests {
             "：", "！", "?", " ", "  ", "\t",
         ];
         const FILLER: &[&str] = &[
-            "the", "mayor", "said", "en", "la", "de", "el", "ciudad", "news", "的", "记者", "报道",
-            "XX", "Madrid", "Prague", "123", "é", "año", "naïve", "ﬁ", "ß", "a", "Ō", "ｘ",
-            "\u{301}", "𠀀", "ア", "한국",
+            "señaló",
+            "compañía",
+            "Estacióñes",
+            "the",
+            "mayor",
+            "said",
+            "en",
+            "la",
+            "de",
+            "el",
+            "ciudad",
+            "news",
+            "的",
+            "记者",
+            "报道",
+            "XX",
+            "Madrid",
+            "Prague",
+            "123",
+            "é",
+            "año",
+            "naïve",
+            "ﬁ",
+            "ß",
+            "a",
+            "Ō",
+            "ｘ",
+            "\u{301}",
+            "𠀀",
+            "ア",
+            "한국",
         ];
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         let (mut passed, mut total, mut windowed) = (0, 0, 0);
