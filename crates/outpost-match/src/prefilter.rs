@@ -12,12 +12,22 @@
 //!    full-width digits and letters, and Latin words with one accented letter (precomposed
 //!    Latin-1, or followed by a combining accent), since Spanish writes at most one accent per
 //!    word. Articles without an anchor (the vast majority of news) are rejected here.
-//! 2. **Confirmation** (only when an anchor fired): the text is folded and the station-term and
-//!    bureau recognizers run on it, exactly as in the pipeline; the article passes when a station
-//!    term or a bureau scores at least [`PREFILTER_MIN_SCORE`] (the pipeline's own threshold for
-//!    a station term). Bureaus are looked for in windows of [`BUREAU_WINDOW`] bytes around the
-//!    police words only (a bureau's name stands next to its police word). Place resolution never
-//!    runs.
+//! 2. **Confirmation** (only when an anchor fired): the station-term and bureau recognizers run
+//!    as in the pipeline; the article passes when a station term or a bureau scores at least
+//!    [`PREFILTER_MIN_SCORE`] (the pipeline's own threshold for a station term). Bureaus are
+//!    looked for in windows of [`BUREAU_WINDOW`] bytes around the police words only (a bureau's
+//!    name stands next to its police word), without building spans. Station terms are looked for
+//!    only in windows around the station anchors, each folded on its own: a window runs from just
+//!    after the last character before the anchor that no term match can contain and that breaks
+//!    Latin tokens (`. ! ? ; : ( )`, 。，、 or any other character outside the Chinese terms) to
+//!    just before the first such character after it that is not CJK. The recognizer is in step on
+//!    both sides of such a character (Latin phrases never run across a token break, Chinese
+//!    matches never contain it, the 警侨事务…服务站 look-ahead stops at it), so it finds the
+//!    same terms in the windows as in the whole text; a generic term's China context (its
+//!    sentence and its neighbours) is still read from the whole text, only when the text holds a
+//!    China cue at all. When the text spells something in a way the anchors do not list (two
+//!    accented letters in a word that folds to hold an anchor, a ligature, other compatibility
+//!    characters), the whole text is searched instead. Place resolution never runs.
 //!
 //! So an article passes exactly when the pipeline's matcher would find a station term or a bureau
 //! in it, as long as the stage-1 anchors are complete; what can escape stage 1 is a term spelled
@@ -317,9 +327,10 @@ impl Prefilter {
     /// True when `text` could report a station: it names a station term or a bureau that the
     /// matcher scores ≥ [`PREFILTER_MIN_SCORE`]. Never fails; the empty text gives `false`.
     ///
-    /// One pass of the anchor automaton gives both the anchor kinds and the bureau windows;
-    /// the station-term test stops at the first term that counts and splits sentences only
-    /// when a generic term needs them. Same answer as [`Prefilter::hits`]`.passed()`.
+    /// One pass of the anchor automaton gives the anchor kinds, the bureau windows and the
+    /// station-term windows (see the module documentation); both tests stop at the first find.
+    /// Same answer as [`Prefilter::hits`]`.passed()`, which runs the station-term recognizer on
+    /// the whole text (tested on the shared data and on generated texts).
     pub fn check(&self, text: &str) -> bool {
         let mut kinds = 0u8;
         let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
