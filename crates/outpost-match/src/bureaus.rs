@@ -319,9 +319,55 @@ impl BureauRecognizer {
 
     /// Recognises bureaus on an already folded copy of the document text.
     pub fn recognize_folded(&self, doc: &Doc, folded: &FoldedText) -> Vec<Span> {
+        let mut spans = Vec::new();
+        self.bureaus(
+            folded,
+            &|r| doc.slice_chars(r).starts_with(char::is_uppercase),
+            &mut |r, key, s| {
+                spans.push(
+                    doc.span_from_chars(r.start, r.end, Label::Bureau, BUREAU_SOURCE)
+                        .with_canonical(key.to_string())
+                        .with_score(s),
+                );
+                false
+            },
+        );
+        spans.sort_by_key(|s| (s.start, s.end));
+        spans
+    }
+
+    /// True when [`BureauRecognizer::recognize_folded`] on `text` (folded as `folded`) would give
+    /// a bureau scored at least `min`: the same bureaus and scores, without building a [`Doc`]
+    /// or spans, stopping at the first.
+    pub fn has_bureau(&self, text: &str, folded: &FoldedText, min: f32) -> bool {
+        // The text's characters, decoded at the first question.
+        let chars: std::cell::OnceCell<Vec<char>> = std::cell::OnceCell::new();
+        let upper = |r: std::ops::Range<usize>| {
+            r.end > r.start
+                && chars
+                    .get_or_init(|| text.chars().collect())
+                    .get(r.start)
+                    .is_some_and(|c| c.is_uppercase())
+        };
+        let mut hit = false;
+        self.bureaus(folded, &upper, &mut |_, _, s| {
+            hit = s >= min;
+            hit
+        });
+        hit
+    }
+
+    /// Calls `found` with every bureau in the folded text (code-point range in the original
+    /// text, key, score), in the order the recognizer finds them; stops when it returns true.
+    /// `upper`: whether the original text's code points in a range start with a capital.
+    fn bureaus(
+        &self,
+        folded: &FoldedText,
+        upper: &dyn Fn(std::ops::Range<usize>) -> bool,
+        found: &mut dyn FnMut(std::ops::Range<usize>, &str, f32) -> bool,
+    ) {
         let t = &*self.tables;
         let text = &folded.folded;
-        let mut spans = Vec::new();
         for h in t.zh.find(text) {
             let p = t.zh.payloads(h.pattern);
             let Some((row, n)) = t.best(p.iter().map(|x| x.0)) else {
@@ -335,18 +381,15 @@ impl BureauRecognizer {
             if n > 1 {
                 s -= 0.15;
             }
-            let r = folded.original_range(h.start..h.end);
-            spans.push(
-                doc.span_from_chars(r.start, r.end, Label::Bureau, BUREAU_SOURCE)
-                    .with_canonical(row.key.clone())
-                    .with_score(s),
-            );
+            if found(folded.original_range(h.start..h.end), &row.key, s) {
+                return;
+            }
         }
         let mut exact_latin: Vec<(usize, usize)> = Vec::new();
         for h in t.latin.find(text) {
             exact_latin.push((h.start, h.end));
             let r = folded.original_range(h.start..h.end);
-            if !doc.slice_chars(r.clone()).starts_with(char::is_uppercase) {
+            if !upper(r.clone()) {
                 continue;
             }
             let Some(ctx) = after_score(text, h.end).or_else(|| before_score(text, h.start)) else {
@@ -364,24 +407,20 @@ impl BureauRecognizer {
             if n > 1 && row.level == "county" {
                 s -= 0.15;
             }
-            spans.push(
-                doc.span_from_chars(r.start, r.end, Label::Bureau, BUREAU_SOURCE)
-                    .with_canonical(row.key.clone())
-                    .with_score(s),
-            );
+            if found(r, &row.key, s) {
+                return;
+            }
         }
-        self.fuzzy(doc, folded, &exact_latin, &mut spans);
-        spans.sort_by_key(|s| (s.start, s.end));
-        spans
+        self.fuzzy(folded, &exact_latin, upper, found);
     }
 
     /// Capitalised words next to a police word that are one edit away from a division's name.
     fn fuzzy(
         &self,
-        doc: &Doc,
         folded: &FoldedText,
         exact: &[(usize, usize)],
-        spans: &mut Vec<Span>,
+        upper: &dyn Fn(std::ops::Range<usize>) -> bool,
+        found: &mut dyn FnMut(std::ops::Range<usize>, &str, f32) -> bool,
     ) {
         let t = &*self.tables;
         let text = &folded.folded;
@@ -399,20 +438,23 @@ impl BureauRecognizer {
             let word = &text[i..e];
             let next_ok = e >= bytes.len() || !text[e..].starts_with(|c: char| is_word_char(c));
             if word.len() >= 5 && next_ok && !exact.iter().any(|&(s, x)| s < e && i < x) {
+                // (Both tests are pure; the cheaper one first.)
+                let r = folded.original_range(i..e);
+                if !upper(r.clone()) {
+                    i = e.max(i + 1);
+                    continue;
+                }
                 if let Some(ctx) = after_score(text, e).or_else(|| before_score(text, i)) {
-                    let r = folded.original_range(i..e);
-                    if doc.slice_chars(r.clone()).starts_with(char::is_uppercase) {
+                    {
                         let hits = t.fuzzy.lookup(word);
                         if let Some((row, n)) = t.best(hits.iter().map(|h| h.1)) {
                             let mut s = f32::from(ctx) / 100.0 - 0.3;
                             if n > 1 {
                                 s -= 0.1;
                             }
-                            spans.push(
-                                doc.span_from_chars(r.start, r.end, Label::Bureau, BUREAU_SOURCE)
-                                    .with_canonical(row.key.clone())
-                                    .with_score(s),
-                            );
+                            if found(r, &row.key, s) {
+                                return;
+                            }
                         }
                     }
                 }

@@ -12,7 +12,7 @@ use crate::scan::{is_cjk, Dict, DictBuilder, FxMap};
 use crate::MatchError;
 use outpost_core::text::{FoldedText, Folder};
 use outpost_core::{Doc, Document, Label, Recognizer, Span};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Component name written into spans.
 pub const STATION_SOURCE: &str = "match.station";
@@ -511,6 +511,18 @@ pub(crate) fn station_capable_terms(folder: &Folder) -> (Vec<String>, Vec<Vec<St
     (zh, latin)
 }
 
+/// Every character of the folded Chinese terms (look-alikes included), and of the words the
+/// 警侨事务 prefix looks for: a character outside this set never lies inside a Chinese match, so
+/// the Chinese search is in step on both sides of it (the pre-filter cuts its windows there).
+pub(crate) fn zh_term_chars(folder: &Folder) -> std::collections::HashSet<char> {
+    ZH_TERMS
+        .iter()
+        .map(|t| folder.fold_str(t.0))
+        .chain(["服务站".to_string(), "服务点".to_string()])
+        .flat_map(|t| t.chars().collect::<Vec<_>>())
+        .collect()
+}
+
 /// Words whose presence in a sentence makes a generic term (police station, comisaría) count.
 const CHINA_WORDS: &[&str] = &[
     "china", "chinese", "chino", "chinos", "chinas", "prc", "beijing", "pekin", "ccp", "pcch",
@@ -605,6 +617,28 @@ impl StationTables {
 pub struct StationTermRecognizer {
     pub(crate) tables: Arc<StationTables>,
     pub(crate) folder: Arc<Folder>,
+}
+
+/// True when `text` may contain a sentence that [`sentence_speaks_of_china`]: one of
+/// [`CHINA_WORDS`] (ASCII case ignored) or [`CHINA_HAN`] occurs in it as a substring, or a
+/// character whose lower case is not itself but contains an ASCII letter (U+0130, U+212A). When
+/// false, no sentence of the text speaks of China, so [`china_near`] is 0 everywhere in it.
+/// One pass of a small automaton that stops at the first occurrence.
+fn text_may_speak_of_china(text: &str) -> bool {
+    static CUES: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
+    let cues = CUES.get_or_init(|| {
+        let pats: Vec<&str> = CHINA_WORDS
+            .iter()
+            .chain(CHINA_HAN)
+            .copied()
+            .chain(["\u{130}", "\u{212a}"])
+            .collect();
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(pats)
+            .ok()
+    });
+    cues.as_ref().is_none_or(|ac| ac.is_match(text))
 }
 
 fn sentence_speaks_of_china(s: &str) -> bool {
@@ -749,6 +783,60 @@ impl StationTermRecognizer {
             hit
         });
         hit
+    }
+}
+
+impl StationTermRecognizer {
+    /// As [`StationTermRecognizer::has_station_term`] on the whole of `text`, but looking for
+    /// terms only inside the byte ranges `windows` (in text order, not overlapping, on character
+    /// boundaries), each folded on its own. A generic term's sentence context is still read from
+    /// the whole text (split into sentences once, when the first generic term turns up).
+    ///
+    /// Gives the whole-text answer when every window is cut where the term search is in step
+    /// (see the pre-filter's window cuts) and every term that counts lies in a window; out-of-range
+    /// windows are skipped.
+    pub(crate) fn has_station_term_in(
+        &self,
+        text: &str,
+        windows: &[std::ops::Range<usize>],
+        min: f32,
+    ) -> bool {
+        let mut doc: Option<Doc> = None;
+        // Whether a sentence of `text` may speak of China (looked up at the first generic term).
+        let mut cues: Option<bool> = None;
+        // Code points of `text` before byte `counted`.
+        let (mut counted, mut chars) = (0usize, 0usize);
+        for w in windows {
+            let Some(piece) = text.get(w.clone()) else {
+                continue;
+            };
+            if w.start < counted {
+                continue;
+            }
+            chars += text[counted..w.start].chars().count();
+            counted = w.start;
+            let base = chars;
+            let folded = self.folder.fold(piece);
+            let mut hit = false;
+            self.terms(&folded, |r, _, kind| {
+                let china = if !matches!(kind, Kind::Generic(..)) {
+                    0.0
+                } else if !*cues.get_or_insert_with(|| text_may_speak_of_china(text)) {
+                    // No sentence speaks of China: `china_near` is 0 everywhere.
+                    0.0
+                } else {
+                    let d = doc.get_or_insert_with(|| Doc::new(Document::new("prefilter", text)));
+                    china_near(d, base + r.start)
+                };
+                let (label, score) = label_score(kind, china);
+                hit = label == Label::StationTerm && score >= min;
+                hit
+            });
+            if hit {
+                return true;
+            }
+        }
+        false
     }
 }
 

@@ -138,26 +138,68 @@ fn one_pass_place_search_agrees_with_reference_on_shared_data() {
     assert!(hits > 1000, "only {hits} place hits");
 }
 
-/// The fast pre-filter check gives the same answer as the staged report (`hits`, which runs
-/// both recognizers in full) on every dev article and on paragraphs of eight language-id
-/// sentences of every language.
+/// The NER train sentences of every language (CoNLL, one token per line), joined into articles of
+/// `n` sentences (CJK tokens without spaces), with a newline between sentences in every other
+/// article; empty when the shared data is absent.
+fn ner_articles(n: usize) -> Vec<String> {
+    let data = std::env::var_os("OUTPOST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/data"));
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir(data.join("ner")) else {
+        return out;
+    };
+    let mut dirs: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();
+    dirs.sort();
+    for d in dirs {
+        let Ok(t) = std::fs::read_to_string(d.join("train.conll")) else {
+            continue;
+        };
+        let mut sents: Vec<String> = Vec::new();
+        let mut cur: Vec<&str> = Vec::new();
+        for line in t.lines().chain(std::iter::once("")) {
+            if line.trim().is_empty() {
+                if !cur.is_empty() {
+                    let cjk = cur.iter().all(|w| w.chars().count() == 1 && !w.is_ascii());
+                    sents.push(cur.join(if cjk { "" } else { " " }));
+                    cur.clear();
+                }
+            } else if let Some(tok) = line.split(['\t', ' ']).next() {
+                cur.push(tok);
+            }
+        }
+        for (k, c) in sents.chunks(n).enumerate() {
+            out.push(c.join(if k % 2 == 0 { " " } else { "\n" }));
+        }
+    }
+    out
+}
+
+/// The fast pre-filter check (station terms looked for only in windows around the station
+/// anchors, bureaus without spans) gives the same answer as the staged report (`hits`, which
+/// runs the station-term recognizer on the whole text and the bureau recognizer in full) on
+/// every dev article, on paragraphs of eight language-id sentences of every language, and on
+/// the NER train sentences of every corpus joined into articles.
 #[test]
 fn prefilter_check_agrees_with_full_report_on_shared_data() {
     let Some(m) = load() else { return };
-    let Some(texts) = shared_texts(Some(8)) else {
+    let Some(mut texts) = shared_texts(Some(8)) else {
         eprintln!("shared data not found: skipping the pre-filter agreement check");
         return;
     };
+    texts.extend(ner_articles(20));
     let pre = outpost_match::Prefilter::from_matchers(&m).expect("pre-filter");
-    let mut passed = 0;
+    let (mut passed, mut anchored) = (0, 0);
     for t in &texts {
         let fast = pre.check(t);
-        assert_eq!(fast, pre.hits(t).passed(), "{}", &t[..t.len().min(200)]);
+        let full = pre.hits(t);
+        assert_eq!(fast, full.passed(), "{}", &t[..t.len().min(200)]);
         passed += usize::from(fast);
+        anchored += usize::from(full.station_anchor);
     }
     assert!(
-        passed > 20 && passed < texts.len(),
-        "{passed}/{}",
+        passed > 20 && passed < texts.len() && anchored > 300,
+        "{passed} passed, {anchored} with a station anchor, of {}",
         texts.len()
     );
 }
