@@ -21,14 +21,7 @@ fn forward_backward(
     edge: &mut [f64],
 ) {
     let w = t + 1;
-    let mut ee = vec![0f64; n * t];
-    for i in 0..n {
-        let row = &em[i * t..(i + 1) * t];
-        let m = row.iter().cloned().fold(f32::NEG_INFINITY, f32::max) as f64;
-        for y in 0..t {
-            ee[i * t + y] = (row[y] as f64 - m).exp();
-        }
-    }
+    let ee = crate::decode::exp_emissions(em, n, t, 1.0);
     // scaled forward: alpha_i sums to 1, c[i] its normaliser; c[n] the end normaliser
     let mut alpha = vec![0f64; n * t];
     let mut c = vec![1f64; n + 1];
@@ -127,12 +120,7 @@ pub(crate) fn crf_run(
     let (mut avg_w, mut avg_t) = (Vec::new(), Vec::new());
     for epoch in 0..cfg.epochs.max(1) {
         epochs_run = epoch + 1;
-        for k in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(k, (rng % (k as u64 + 1)) as usize);
-        }
+        crate::train::shuffle(&mut order, &mut rng);
         let eta = cfg.crf_rate as f64 / (1.0 + epoch as f64);
         let mut loglik = 0.0f64;
         for &s in &order {

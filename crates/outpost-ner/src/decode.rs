@@ -124,14 +124,7 @@ pub fn marginals_with(
     }
     let temp = if temperature > 0.0 { temperature } else { 1.0 } as f64;
     let w = t + 1;
-    let mut ee = vec![0f64; n * t];
-    for i in 0..n {
-        let row = &em[i * t..(i + 1) * t];
-        let m = row.iter().cloned().fold(f32::NEG_INFINITY, f32::max) as f64;
-        for y in 0..t {
-            ee[i * t + y] = ((row[y] as f64 - m) / temp).exp();
-        }
-    }
+    let ee = exp_emissions(em, n, t, temp);
     let mut alpha = vec![0f64; n * t];
     for y in 0..t {
         alpha[y] = et[t * w + y] * ee[y];
@@ -188,6 +181,21 @@ fn normalise(v: &mut [f64]) {
             *x /= s;
         }
     }
+}
+
+/// `exp((em[i][y] - max_y em[i][y]) / temp)` for the `n` tokens of the `n * t` emission matrix
+/// `em`: each token's scores shifted by their maximum so the exponentials cannot overflow (the
+/// forward-backward recursions normalise per token anyway). `temp` must be positive.
+pub(crate) fn exp_emissions(em: &[f32], n: usize, t: usize, temp: f64) -> Vec<f64> {
+    let mut ee = vec![0f64; n * t];
+    for i in 0..n {
+        let row = &em[i * t..(i + 1) * t];
+        let m = row.iter().cloned().fold(f32::NEG_INFINITY, f32::max) as f64;
+        for y in 0..t {
+            ee[i * t + y] = ((row[y] as f64 - m) / temp).exp();
+        }
+    }
+    ee
 }
 
 #[cfg(test)]

@@ -249,6 +249,17 @@ fn pa_step(
     (diff / norm).min(cfg.pa)
 }
 
+/// Shuffles `order` in place (Fisher–Yates with xorshift64 state `rng`, advanced): the pass order
+/// of both trainers, so a seed gives the same order in each.
+pub(crate) fn shuffle(order: &mut [usize], rng: &mut u64) {
+    for k in (1..order.len()).rev() {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        order.swap(k, (*rng % (k as u64 + 1)) as usize);
+    }
+}
+
 /// One perceptron run with a shuffling seed; keeps the averaged weights of the best dev pass.
 #[allow(clippy::too_many_arguments)]
 fn perceptron(
@@ -276,12 +287,7 @@ fn perceptron(
     let mut epochs_run = 0;
     for epoch in 0..cfg.epochs.max(1) {
         epochs_run = epoch + 1;
-        for k in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(k, (rng % (k as u64 + 1)) as usize);
-        }
+        shuffle(&mut order, &mut rng);
         let mut errors = 0usize;
         for &s in &order {
             let f = &tr.feats[s];
