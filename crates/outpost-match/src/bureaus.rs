@@ -438,23 +438,22 @@ impl BureauRecognizer {
             let word = &text[i..e];
             let next_ok = e >= bytes.len() || !text[e..].starts_with(|c: char| is_word_char(c));
             if word.len() >= 5 && next_ok && !exact.iter().any(|&(s, x)| s < e && i < x) {
-                // (Both tests are pure; the cheaper one first.)
+                // Both tests are pure; the cheaper one first.
                 let r = folded.original_range(i..e);
-                if !upper(r.clone()) {
-                    i = e.max(i + 1);
-                    continue;
-                }
-                if let Some(ctx) = after_score(text, e).or_else(|| before_score(text, i)) {
-                    {
-                        let hits = t.fuzzy.lookup(word);
-                        if let Some((row, n)) = t.best(hits.iter().map(|h| h.1)) {
-                            let mut s = f32::from(ctx) / 100.0 - 0.3;
-                            if n > 1 {
-                                s -= 0.1;
-                            }
-                            if found(r, &row.key, s) {
-                                return;
-                            }
+                let ctx = if upper(r.clone()) {
+                    after_score(text, e).or_else(|| before_score(text, i))
+                } else {
+                    None
+                };
+                if let Some(ctx) = ctx {
+                    let hits = t.fuzzy.lookup(word);
+                    if let Some((row, n)) = t.best(hits.iter().map(|h| h.1)) {
+                        let mut s = f32::from(ctx) / 100.0 - 0.3;
+                        if n > 1 {
+                            s -= 0.1;
+                        }
+                        if found(r, &row.key, s) {
+                            return;
                         }
                     }
                 }

@@ -351,14 +351,12 @@ impl Prefilter {
         if kinds & STATION == 0 {
             return false;
         }
-        if self.spellings_unsure(text) {
-            return self.stations.has_station_term(
-                text,
-                &self.folder.fold(text),
-                PREFILTER_MIN_SCORE,
-            );
-        }
-        let cells = self.term_windows(text, &spots);
+        // Odd spellings may hide a term away from every anchor: search the whole text then.
+        let cells = if self.spellings_unsure(text) {
+            std::iter::once(0..text.len()).collect()
+        } else {
+            self.term_windows(text, &spots)
+        };
         self.stations
             .has_station_term_in(text, &cells, PREFILTER_MIN_SCORE)
     }

@@ -764,38 +764,17 @@ impl StationTermRecognizer {
         spans
     }
 
-    /// True when [`StationTermRecognizer::recognize_folded`] on `text` (folded as `folded`)
-    /// would give a `STATION_TERM` span scored at least `min`: the same terms and scores, but
-    /// no spans are built, the search stops at the first such term, and sentences are split
-    /// only when a generic term needs its context.
-    pub fn has_station_term(&self, text: &str, folded: &FoldedText, min: f32) -> bool {
-        let mut doc: Option<Doc> = None;
-        let mut hit = false;
-        self.terms(folded, |r, _, kind| {
-            let china = if matches!(kind, Kind::Generic(..)) {
-                let d = doc.get_or_insert_with(|| Doc::new(Document::new("prefilter", text)));
-                china_near(d, r.start)
-            } else {
-                0.0
-            };
-            let (label, score) = label_score(kind, china);
-            hit = label == Label::StationTerm && score >= min;
-            hit
-        });
-        hit
-    }
-}
-
-impl StationTermRecognizer {
-    /// As [`StationTermRecognizer::has_station_term`] on the whole of `text`, but looking for
-    /// terms only inside the byte ranges `windows` (in text order, not overlapping, on character
-    /// boundaries), each folded on its own. A generic term's sentence context is still read from
-    /// the whole text (split into sentences once, when the first generic term turns up).
+    /// True when [`StationTermRecognizer::recognize_folded`] on the whole of `text` would give a
+    /// `STATION_TERM` span scored at least `min`, looking for terms only inside the byte ranges
+    /// `windows` (in text order, not overlapping, on character boundaries; `[0..text.len()]` for
+    /// the whole text), each folded on its own. No spans are built, the search stops at the first
+    /// such term, and a generic term's sentence context is read from the whole text (split into
+    /// sentences once, when the first generic term in a text with a China cue turns up).
     ///
     /// Gives the whole-text answer when every window is cut where the term search is in step
     /// (see the pre-filter's window cuts) and every term that counts lies in a window; out-of-range
     /// windows are skipped.
-    pub(crate) fn has_station_term_in(
+    pub fn has_station_term_in(
         &self,
         text: &str,
         windows: &[std::ops::Range<usize>],

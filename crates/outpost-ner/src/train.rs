@@ -543,14 +543,8 @@ fn train_stage(
             sum = Some(match sum {
                 None => run,
                 Some(mut acc) => {
-                    acc.weights
-                        .iter_mut()
-                        .zip(&run.weights)
-                        .for_each(|(a, b)| *a += b);
-                    acc.trans
-                        .iter_mut()
-                        .zip(&run.trans)
-                        .for_each(|(a, b)| *a += b);
+                    add_scaled(&mut acc.weights, &run.weights, 1.0);
+                    add_scaled(&mut acc.trans, &run.trans, 1.0);
                     acc.epochs_run += run.epochs_run;
                     acc
                 }
@@ -571,14 +565,8 @@ fn train_stage(
         if cfg.verbose {
             eprintln!("CRF part scaled by {a:.3}");
         }
-        weights
-            .iter_mut()
-            .zip(&second.weights)
-            .for_each(|(x, y)| *x += a * y);
-        btrans
-            .iter_mut()
-            .zip(&second.trans)
-            .for_each(|(x, y)| *x += a * y);
+        add_scaled(&mut weights, &second.weights, a);
+        add_scaled(&mut btrans, &second.trans, a);
     }
     let bias = crate::features::bias_row(bits) as usize * t;
     for (ty, b) in &cfg.type_bias {
@@ -620,6 +608,11 @@ fn train_stage(
         meta,
     );
     Ok((model, report))
+}
+
+/// `dst += a * src`, element by element (runs summed into an ensemble; `a = 1` adds exactly).
+fn add_scaled(dst: &mut [f32], src: &[f32], a: f32) {
+    dst.iter_mut().zip(src).for_each(|(x, y)| *x += a * y);
 }
 
 /// Standard deviation of the emission scores of (at most 2,000) prepared sentences.
