@@ -9,9 +9,12 @@
 //!    for Chinese terms the whole term; for bureaus the police words every bureau form needs
 //!    (公安, 警方, 警侨, 分局; "police", "security", "PSB", "policía", "autoridades" …). Each anchor
 //!    is also added in the raw spellings that fold to it: Traditional characters (警僑, 務),
-//!    full-width digits and letters, and Latin words with one accented letter (precomposed
-//!    Latin-1, or followed by a combining accent), since Spanish writes at most one accent per
-//!    word. Articles without an anchor (the vast majority of news) are rejected here.
+//!    full-width digits and letters (one letter, or a whole Latin word in lower, upper or title
+//!    case), and Latin words with one accented letter (precomposed Latin-1, or followed by a
+//!    combining accent), since Spanish writes at most one accent per word. The automaton reports
+//!    non-overlapping matches, so a station anchor can hide behind an overlapping bureau anchor
+//!    (警侨 in 警侨事务海外服务站); such bureau anchors stand for a station anchor too. Articles
+//!    without an anchor (the vast majority of news) are rejected here.
 //! 2. **Confirmation** (only when an anchor fired): the station-term and bureau recognizers run
 //!    as in the pipeline; the article passes when a station term or a bureau scores at least
 //!    [`PREFILTER_MIN_SCORE`] (the pipeline's own threshold for a station term). Bureaus are
@@ -313,15 +316,17 @@ impl Prefilter {
     }
 
     /// Stage 1 only: which kinds of anchor occur in `text` (station, bureau).
+    /// A station anchor counts as found when the automaton reports a pattern that could hide
+    /// one (`NEAR_STATION`: 警侨, a bureau anchor, is reported in place of 警侨事务海外服务站).
     pub fn anchors_in(&self, text: &str) -> (bool, bool) {
         let mut k = 0u8;
         for m in self.anchors.find_iter(text.as_bytes()) {
             k |= self.kinds[m.pattern().as_usize()];
-            if k == STATION | BUREAU {
+            if k & (STATION | NEAR_STATION) != 0 && k & BUREAU != 0 {
                 break;
             }
         }
-        (k & STATION != 0, k & BUREAU != 0)
+        (k & (STATION | NEAR_STATION) != 0, k & BUREAU != 0)
     }
 
     /// True when `text` could report a station: it names a station term or a bureau that the
@@ -348,7 +353,9 @@ impl Prefilter {
         if !windows.is_empty() && self.bureau_in(text, windows) {
             return true;
         }
-        if kinds & STATION == 0 {
+        // The automaton reports non-overlapping matches: a station anchor may hide behind an
+        // overlapping bureau anchor (警侨 in 警侨事务海外服务站), which then stands for it.
+        if kinds & (STATION | NEAR_STATION) == 0 {
             return false;
         }
         // Odd spellings may hide a term away from every anchor: search the whole text then.
@@ -719,7 +726,8 @@ impl Preimages {
 
     /// Raw spellings of a folded anchor. Latin (ASCII) anchors: itself, with any one letter
     /// replaced by a character that folds to it, or followed by a combining accent (case is left
-    /// to the automaton's ASCII case-insensitivity). Other anchors: every combination of the
+    /// to the automaton's ASCII case-insensitivity), and the whole word in full-width letters
+    /// (lower, upper and title case). Other anchors: every combination of the
     /// characters' raw forms, or, when there would be more than [`MAX_CJK_VARIANTS`], those of
     /// the part of the anchor with the fewest.
     fn variants(&self, w: &str) -> Vec<String> {
@@ -739,6 +747,25 @@ impl Preimages {
                     let mut v = chars.clone();
                     v.insert(i + 1, m);
                     out.push(v.into_iter().collect());
+                }
+            }
+            // The whole word in full-width forms (Chinese text writes Latin words so), in
+            // lower case, upper case and title case.
+            let wide =
+                |c: char| char::from_u32(c as u32 - 0x21 + 0xFF01).filter(|_| c.is_ascii_graphic());
+            let lower: Option<String> = chars.iter().map(|&c| wide(c)).collect();
+            let upper: Option<String> = chars
+                .iter()
+                .map(|&c| wide(c.to_ascii_uppercase()))
+                .collect();
+            let title: Option<String> = chars
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| wide(if i == 0 { c.to_ascii_uppercase() } else { c }))
+                .collect();
+            for v in [lower, upper, title].into_iter().flatten() {
+                if !out.contains(&v) {
+                    out.push(v);
                 }
             }
             return out;
@@ -863,6 +890,61 @@ mod tests {
         ] {
             assert!(pre.spellings_unsure(odd), "{odd}");
         }
+    }
+
+    /// The pipeline's answer, with no anchor, window or shortcut: the station-term and bureau
+    /// recognizers over the whole text.
+    fn whole_text_answer(pre: &Prefilter, text: &str) -> bool {
+        let doc = Doc::new(Document::new("reference", text));
+        let folded = pre.folder.fold(text);
+        pre.station_confirmed(&doc, &folded) || pre.bureau_confirmed(&doc, &folded)
+    }
+
+    /// Every station term, in every spelling the anchors list, alone and inside Chinese or Latin
+    /// sentences with and without a bureau and a China cue: the pre-filter passes exactly when
+    /// the whole-text recognizers find a station term or a bureau.
+    #[test]
+    fn prefilter_agrees_with_the_whole_text_recognizers_on_every_term() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/match");
+        if !dir.join(tables::T2S).exists() {
+            eprintln!("models/match not found: skipping");
+            return;
+        }
+        let pre = Prefilter::load(&dir).expect("pre-filter");
+        let mut terms: Vec<String> = crate::stations::all_term_spellings();
+        terms.extend(
+            [
+                "警侨事务处服务站",
+                "警僑事務海外服務點",
+                "警侨事务联络服务点",
+            ]
+            .map(String::from),
+        );
+        let frames: &[(&str, &str)] = &[
+            ("", ""),
+            ("马德里的", "已被勒令关闭。"),
+            ("据报道，中国在马德里设有", "，当局正在调查。"),
+            ("福州市公安局在马德里设立", "。"),
+            ("The ", " in Madrid was closed."),
+            ("A Chinese ", " in Madrid was closed, officials said."),
+            ("La ", " de Madrid fue cerrada."),
+            ("Una ", " china en Madrid, según la policía de Qingtian."),
+        ];
+        let mut passed = 0;
+        for t in &terms {
+            for (a, b) in frames {
+                let text = format!("{a}{t}{b}");
+                let want = whole_text_answer(&pre, &text);
+                assert_eq!(pre.check(&text), want, "{text}");
+                assert_eq!(pre.hits(&text).passed(), want, "{text}");
+                passed += usize::from(want);
+            }
+        }
+        assert!(
+            passed > terms.len() * 3,
+            "{passed} of {}",
+            terms.len() * frames.len()
+        );
     }
 
     /// xorshift64: a small deterministic generator for the adversarial texts.
@@ -1002,7 +1084,7 @@ mod tests {
             "한국",
         ];
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let (mut passed, mut total, mut windowed) = (0, 0, 0);
+        let (mut passed, mut total, mut windowed, mut beyond) = (0, 0, 0, 0);
         for _ in 0..20_000 {
             let n = 2 + (xorshift(&mut state) % 24) as usize;
             let mut t = String::new();
@@ -1022,13 +1104,21 @@ mod tests {
             }
             let fast = pre.check(&t);
             assert_eq!(fast, pre.hits(&t).passed(), "{t:?}");
+            // Against the whole-text recognizers too, except where the documented limit of
+            // stage 1 applies: no anchor, and a spelling no anchor lists (two accents in a word,
+            // compatibility characters).
+            if pre.anchors_in(&t).0 || !pre.spellings_unsure(&t) {
+                assert_eq!(fast, whole_text_answer(&pre, &t), "{t:?}");
+            } else {
+                beyond += 1;
+            }
             passed += usize::from(fast);
             total += 1;
             windowed += usize::from(pre.anchors_in(&t).0 && !pre.spellings_unsure(&t));
         }
         assert!(
-            passed > 1000 && passed < total - 1000 && windowed > total / 5,
-            "{passed} passed, {windowed} searched in windows, of {total}"
+            passed > 1000 && passed < total - 1000 && windowed > total / 5 && beyond < total / 5,
+            "{passed} passed, {windowed} searched in windows, {beyond} beyond stage 1, of {total}"
         );
     }
 }

@@ -511,6 +511,16 @@ pub(crate) fn station_capable_terms(folder: &Folder) -> (Vec<String>, Vec<Vec<St
     (zh, latin)
 }
 
+/// Every term as written in the term lists (look-alikes included), for tests.
+#[cfg(test)]
+pub(crate) fn all_term_spellings() -> Vec<String> {
+    ZH_TERMS
+        .iter()
+        .chain(LATIN_TERMS)
+        .map(|t| t.0.to_string())
+        .collect()
+}
+
 /// Every character of the folded Chinese terms (look-alikes included), and of the words the
 /// 警侨事务 prefix looks for: a character outside this set never lies inside a Chinese match, so
 /// the Chinese search is in step on both sides of it (the pre-filter cuts its windows there).

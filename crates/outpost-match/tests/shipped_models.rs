@@ -179,7 +179,8 @@ fn ner_articles(n: usize) -> Vec<String> {
 /// anchors, bureaus without spans) gives the same answer as the staged report (`hits`, which
 /// runs the station-term recognizer on the whole text and the bureau recognizer in full) on
 /// every dev article, on paragraphs of eight language-id sentences of every language, and on
-/// the NER train sentences of every corpus joined into articles.
+/// the NER train sentences of every corpus joined into articles; and the same answer as the
+/// pipeline's matcher run over the whole text.
 #[test]
 fn prefilter_check_agrees_with_full_report_on_shared_data() {
     let Some(m) = load() else { return };
@@ -194,6 +195,13 @@ fn prefilter_check_agrees_with_full_report_on_shared_data() {
         let fast = pre.check(t);
         let full = pre.hits(t);
         assert_eq!(fast, full.passed(), "{}", &t[..t.len().min(200)]);
+        // And the pipeline's own matcher over the whole text.
+        let doc = Doc::new(Document::new("t", t.as_str()));
+        let whole = m.recognize(&doc).iter().any(|s| {
+            matches!(s.label, Label::StationTerm | Label::Bureau)
+                && s.score >= outpost_match::PREFILTER_MIN_SCORE
+        });
+        assert_eq!(fast, whole, "{}", &t[..t.len().min(200)]);
         passed += usize::from(fast);
         anchored += usize::from(full.station_anchor);
     }
