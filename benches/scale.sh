@@ -7,15 +7,19 @@
 #   bash benches/scale.sh                      (all: 100MB and 1GB, jobs 1 and 2)
 #   OUTPOST_SCALE_SIZES="100MB" OUTPOST_SCALE_JOBS="1 2" bash benches/scale.sh
 #   OUTPOST_SCALE_RATE=0.001 bash benches/scale.sh   (planted station reports per article; default 0.02)
+#   OUTPOST_SCALE_POLICE=0.008 bash benches/scale.sh  (articles with a sentence of ordinary police
+#       news, which pass the pre-filter on the bureau name but are not relevant; default 0)
 #   bash benches/scale.sh --report             (the table of the runs recorded so far, nothing run)
 # MB/s and articles/s count the run's own time (manifest timings: reading, pipeline, writing);
 # "wall" adds process start and model loading. "MB/CPU-s" divides by the process's user + system CPU
 # time (all its threads, model loading included): a per-core figure that holds on a loaded machine.
+# "pass %" is the share of articles the pre-filter let through to the recognizers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="${OUTPOST_SCALE_SIZES:-100MB 1GB}"
 jobs_list="${OUTPOST_SCALE_JOBS:-1 2}"
 rate="${OUTPOST_SCALE_RATE:-0.02}"
+police="${OUTPOST_SCALE_POLICE:-0}"
 dir=target/scale
 mkdir -p "$dir"
 [ "${1:-}" = "--report" ] || [ -x /usr/bin/time ] || { echo "scale: /usr/bin/time (GNU time) is needed for peak RSS" >&2; exit 1; }
@@ -29,8 +33,9 @@ for size in $sizes; do
     $report_only && break
     corpus="$dir/corpus-$size.jsonl"
     [ "$rate" = "0.02" ] || corpus="$dir/corpus-$size-r$rate.jsonl"
+    [ "$police" = "0" ] || corpus="${corpus%.jsonl}-p$police.jsonl"
     if [ ! -s "$corpus" ] || [ ! -s "$corpus.planted.jsonl" ]; then
-        "$bin" corpus generate --size "$size" --seed 1 --rate "$rate" -o "$corpus"
+        "$bin" corpus generate --size "$size" --seed 1 --rate "$rate" --police-rate "$police" -o "$corpus"
     fi
     for j in $jobs_list; do
         out="$dir/out-$size-j$j"
@@ -64,10 +69,11 @@ for size, jobs, corpus, out in rows:
     mb = os.path.getsize(corpus) / 1e6
     table.append(dict(size=size, jobs=int(jobs), mb=mb, articles=m["counts"]["read"], run_s=t, wall_s=secs,
                       mbps=mb / t, cpu_mbps=mb / max(cpu, 1e-9), aps=m["counts"]["read"] / t, rss=rss_kb / 1024,
+                      passed=100.0 * (1 - m["counts"].get("screened_out", 0) / max(1, m["counts"]["read"])),
                       recall=len(found) / max(1, len(planted)), planted=len(planted)))
-print(f"{'corpus':>8} {'jobs':>4} {'MB':>8} {'articles':>9} {'run s':>8} {'wall s':>8} {'MB/s':>7} {'MB/CPU-s':>8} {'art/s':>8} {'peak RSS MB':>11} {'planted recall':>15}")
+print(f"{'corpus':>8} {'jobs':>4} {'MB':>8} {'articles':>9} {'pass %':>6} {'run s':>8} {'wall s':>8} {'MB/s':>7} {'MB/CPU-s':>8} {'art/s':>8} {'peak RSS MB':>11} {'planted recall':>15}")
 for r in table:
-    print(f"{r['size']:>8} {r['jobs']:>4} {r['mb']:>8.1f} {r['articles']:>9} {r['run_s']:>8.1f} {r['wall_s']:>8.1f} {r['mbps']:>7.2f} {r['cpu_mbps']:>8.2f} {r['aps']:>8.0f} {r['rss']:>11.0f} {r['recall']:>9.3f} of {r['planted']}")
+    print(f"{r['size']:>8} {r['jobs']:>4} {r['mb']:>8.1f} {r['articles']:>9} {r['passed']:>6.2f} {r['run_s']:>8.1f} {r['wall_s']:>8.1f} {r['mbps']:>7.2f} {r['cpu_mbps']:>8.2f} {r['aps']:>8.0f} {r['rss']:>11.0f} {r['recall']:>9.3f} of {r['planted']}")
 by = {(r["size"], r["jobs"]): r for r in table}
 for size in dict.fromkeys(r["size"] for r in table):
     if (size, 1) in by and (size, 2) in by:

@@ -1,5 +1,6 @@
 //! [`Generator`]: a seeded, endless stream of synthetic articles, cycling en / es / zh, a fraction
-//! `rate` of which carry one planted station report.
+//! `rate` of which carry one planted station report, and a fraction `police_rate` one sentence of
+//! ordinary police news.
 
 use crate::rng::Rng;
 use crate::sources::{Lang, Sources};
@@ -17,6 +18,12 @@ pub struct Options {
     /// Sentences per article besides the planted one (each article draws between half of this
     /// and this many plus half).
     pub sentences: usize,
+    /// Fraction of articles, in [0, 1], with one sentence of ordinary police news: a Chinese public
+    /// security bureau (any prefecture or county) named in crime, traffic or fraud reporting,
+    /// without any station term. Such articles pass the pipeline's pre-filter on the bureau name,
+    /// as real news that mentions 公安 does, but are not relevant and yield no record. At 0 (the
+    /// default) nothing is drawn for it, so corpora made without it are unchanged.
+    pub police_rate: f64,
 }
 
 impl Default for Options {
@@ -25,6 +32,7 @@ impl Default for Options {
             rate: 0.02,
             seed: 1,
             sentences: 12,
+            police_rate: 0.0,
         }
     }
 }
@@ -59,6 +67,8 @@ pub struct Article {
     pub text: String,
     /// The planted report, if any.
     pub plant: Option<Plant>,
+    /// The police-news sentence, if any (see [`Options::police_rate`]).
+    pub police: Option<String>,
 }
 
 impl Article {
@@ -88,6 +98,7 @@ impl<'a> Generator<'a> {
             sources,
             options: Options {
                 rate: options.rate.clamp(0.0, 1.0),
+                police_rate: options.police_rate.clamp(0.0, 1.0),
                 ..options
             },
             rng: Rng::new(options.seed),
@@ -116,6 +127,18 @@ impl<'a> Generator<'a> {
             bureau: bureau_name.clone(),
             sentence,
         }
+    }
+
+    fn police(&mut self, lang: Lang) -> String {
+        let places = &self.sources.places;
+        let place = &places[self.rng.below(places.len())];
+        let tpls = templates::police_for_lang(lang);
+        let tpl = tpls[self.rng.below(tpls.len())];
+        let name = match lang {
+            Lang::Zh => &place.name_zh,
+            _ => &place.name_latin,
+        };
+        tpl.replace("{place}", name)
     }
 }
 
@@ -149,6 +172,14 @@ impl Iterator for Generator<'_> {
             let at = 1 + self.rng.below(sentences.len());
             sentences.insert(at.min(sentences.len()), p.sentence.clone());
         }
+        let police = (self.options.police_rate > 0.0
+            && !self.sources.places.is_empty()
+            && self.rng.unit() < self.options.police_rate)
+            .then(|| self.police(lang));
+        if let Some(p) = &police {
+            let at = self.rng.below(sentences.len() + 1);
+            sentences.insert(at, p.clone());
+        }
         let (sep, end) = match lang {
             Lang::Zh => ("", "。"),
             _ => (" ", "."),
@@ -179,6 +210,7 @@ impl Iterator for Generator<'_> {
             date,
             text,
             plant,
+            police,
         })
     }
 }
@@ -214,6 +246,10 @@ pub(crate) mod tests {
                 name_zh: "青田县".into(),
                 name_latin: "Qingtian".into(),
             }],
+            places: vec![Bureau {
+                name_zh: "萧山区".into(),
+                name_latin: "Xiaoshan".into(),
+            }],
         }
     }
 
@@ -224,6 +260,7 @@ pub(crate) mod tests {
             rate: 0.1,
             seed: 3,
             sentences: 6,
+            police_rate: 0.0,
         };
         let a: Vec<Article> = Generator::new(&s, opts).take(3000).collect();
         let b: Vec<Article> = Generator::new(&s, opts).take(3000).collect();
@@ -248,5 +285,42 @@ pub(crate) mod tests {
             .take(50)
             .collect();
         assert_ne!(a[..50], other[..]);
+        assert!(a.iter().all(|x| x.police.is_none()));
+    }
+
+    #[test]
+    fn police_news_at_its_rate_leaves_the_plants_alone() {
+        let s = tiny_sources();
+        let plain = Options {
+            rate: 0.1,
+            seed: 5,
+            sentences: 6,
+            police_rate: 0.0,
+        };
+        let with = Options {
+            police_rate: 0.2,
+            ..plain
+        };
+        let a: Vec<Article> = Generator::new(&s, with).take(3000).collect();
+        let police: Vec<&Article> = a.iter().filter(|x| x.police.is_some()).collect();
+        assert!((500..=700).contains(&police.len()), "{}", police.len());
+        for p in &police {
+            let sentence = p.police.as_deref().expect("police");
+            assert!(p.text.contains(sentence), "{}", p.text);
+            let place = if p.lang == "zh" {
+                "萧山区"
+            } else {
+                "Xiaoshan"
+            };
+            assert!(sentence.contains(place), "{sentence}");
+        }
+        // The same seed plants station reports in as many articles with or without police news.
+        let planted = |o| {
+            Generator::new(&s, o)
+                .take(3000)
+                .filter(|x: &Article| x.plant.is_some())
+                .count()
+        };
+        assert!(planted(plain) > 200 && planted(with) > 200);
     }
 }

@@ -48,6 +48,8 @@ pub struct Summary {
     pub articles: u64,
     /// Articles with a planted report.
     pub planted: u64,
+    /// Articles with a police-news sentence ([`crate::Options::police_rate`]).
+    pub police: u64,
     /// Uncompressed bytes of the records (JSON lines, or WARC records).
     pub bytes: u64,
     /// Bytes of article text (UTF-8).
@@ -110,6 +112,7 @@ pub fn write_corpus(
         planted_path: sidecar_path.clone(),
         articles: 0,
         planted: 0,
+        police: 0,
         bytes: 0,
         text_bytes: 0,
     };
@@ -154,6 +157,7 @@ pub fn write_corpus(
         summary.bytes += rec as u64;
         summary.articles += 1;
         summary.text_bytes += a.text.len() as u64;
+        summary.police += u64::from(a.police.is_some());
         if let Some(p) = &a.plant {
             summary.planted += 1;
             sidecar.write_json_line(&json!({
@@ -219,6 +223,7 @@ mod tests {
             rate: 0.2,
             seed: 9,
             sentences: 4,
+            police_rate: 0.1,
         };
         let plain = dir.path().join("c.jsonl");
         let sum = write_corpus(Generator::new(&s, opts), 9, 20_000, Format::Jsonl, &plain)
@@ -230,6 +235,11 @@ mod tests {
         let side = std::fs::read_to_string(planted_path(&plain)).expect("sidecar");
         assert_eq!(side.lines().count() as u64, sum.planted);
         assert!(sum.planted > 0);
+        assert!(
+            sum.police > 0 && sum.police < sum.articles,
+            "{}",
+            sum.police
+        );
         for l in side.lines() {
             let v: serde_json::Value = serde_json::from_str(l).expect("json");
             let id = v["id"].as_str().expect("id");

@@ -67,6 +67,9 @@ pub struct Sources {
     pub cities: Vec<City>,
     /// Issuing bureaus.
     pub bureaus: Vec<Bureau>,
+    /// Every Chinese prefecture and county (same shape as a bureau), for the police news of
+    /// [`crate::Options::police_rate`].
+    pub places: Vec<Bureau>,
 }
 
 /// Short names of the home places of the bureaus named in public reports on the stations.
@@ -225,25 +228,37 @@ impl Sources {
             column(&h, "short_name", &bpath)?,
             column(&h, "short_name_pinyin", &bpath)?,
         );
+        let ilevel = column(&h, "level", &bpath)?;
         let mut bureaus: Vec<Bureau> = Vec::new();
+        let mut places: Vec<Bureau> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for r in rows {
-            if let (Some(name), Some(short), Some(pin)) = (r.get(iname), r.get(ishort), r.get(ipin))
+            if let (Some(name), Some(short), Some(pin), Some(level)) =
+                (r.get(iname), r.get(ishort), r.get(ipin), r.get(ilevel))
             {
+                let place = Bureau {
+                    name_zh: name.to_string(),
+                    name_latin: pin.to_string(),
+                };
                 if BUREAU_PLACES.contains(short) && !bureaus.iter().any(|b| b.name_zh == *name) {
-                    bureaus.push(Bureau {
-                        name_zh: name.to_string(),
-                        name_latin: pin.to_string(),
-                    });
+                    bureaus.push(place.clone());
+                }
+                if *level != "province" && !pin.is_empty() && seen.insert(name.to_string()) {
+                    places.push(place);
                 }
             }
         }
         if bureaus.is_empty() {
             return Err(empty(&bpath, "none of the bureau home places"));
         }
+        if places.is_empty() {
+            return Err(empty(&bpath, "no prefectures or counties"));
+        }
         Ok(Self {
             sentences,
             cities,
             bureaus,
+            places,
         })
     }
 

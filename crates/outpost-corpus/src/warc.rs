@@ -39,6 +39,7 @@ mod tests {
             date: "2023-02-03".into(),
             text: "One.\nTwo.".into(),
             plant: None,
+            police: None,
         };
         let page = html_page(&a);
         assert!(page.contains("<title>A &lt;b&gt; &amp; c</title>"));

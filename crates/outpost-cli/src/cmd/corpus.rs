@@ -22,6 +22,12 @@ pub struct GenerateArgs {
     /// Fraction of articles with a planted station report.
     #[arg(long, default_value_t = 0.02)]
     pub rate: f64,
+    /// Fraction of articles with one sentence of ordinary police news (a Chinese public security
+    /// bureau in crime or traffic reporting, no station term): they pass the pre-filter on the
+    /// bureau name, as real news that mentions 公安 does, but are not relevant. 0 (the default)
+    /// leaves the corpus as without this option.
+    #[arg(long, default_value_t = 0.0)]
+    pub police_rate: f64,
     /// Seed (same seed, same corpus).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -76,6 +82,12 @@ fn generate(a: GenerateArgs) -> anyhow::Result<()> {
     if !(0.0..=1.0).contains(&a.rate) {
         bail!("--rate {}: expected a fraction between 0 and 1", a.rate);
     }
+    if !(0.0..=1.0).contains(&a.police_rate) {
+        bail!(
+            "--police-rate {}: expected a fraction between 0 and 1",
+            a.police_rate
+        );
+    }
     let data = data_dir(a.data);
     let sources = Sources::load(&data)
         .with_context(|| format!("cannot load the corpus sources from {}", data.display()))?;
@@ -87,6 +99,7 @@ fn generate(a: GenerateArgs) -> anyhow::Result<()> {
         rate: a.rate,
         seed: a.seed,
         sentences: a.sentences,
+        police_rate: a.police_rate,
     };
     let summary = write_corpus(
         Generator::new(&sources, options),
@@ -96,9 +109,10 @@ fn generate(a: GenerateArgs) -> anyhow::Result<()> {
         &a.out,
     )?;
     eprintln!(
-        "outpost: {} articles ({} planted), {:.1} MB uncompressed, {:.1} MB of text -> {} (+ {})",
+        "outpost: {} articles ({} planted, {} with police news), {:.1} MB uncompressed, {:.1} MB of text -> {} (+ {})",
         summary.articles,
         summary.planted,
+        summary.police,
         summary.bytes as f64 / 1e6,
         summary.text_bytes as f64 / 1e6,
         summary.path.display(),
