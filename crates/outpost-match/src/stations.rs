@@ -283,6 +283,16 @@ const LATIN_TERMS: &[(&str, &str, Kind)] = &[
         "police_overseas_chinese_post",
         Kind::Station(0.8),
     ),
+    (
+        "overseas service centre",
+        "overseas_police_service_station",
+        Kind::Generic(0.8, 0.4),
+    ),
+    (
+        "overseas service center",
+        "overseas_police_service_station",
+        Kind::Generic(0.8, 0.4),
+    ),
     ("police outpost", "police_station", Kind::Generic(0.6, 0.25)),
     ("joint patrol", "joint_patrol", Kind::LookAlike(0.05)),
     ("joint police patrol", "joint_patrol", Kind::LookAlike(0.05)),
@@ -427,6 +437,26 @@ const LATIN_TERMS: &[(&str, &str, Kind)] = &[
         "estacion de servicio en el extranjero",
         "overseas_police_service_station",
         Kind::Station(0.85),
+    ),
+    (
+        "centro de servicio policial en el extranjero",
+        "overseas_police_service_station",
+        Kind::Station(0.95),
+    ),
+    (
+        "centro de servicio de policia en el extranjero",
+        "overseas_police_service_station",
+        Kind::Station(0.95),
+    ),
+    (
+        "centro de servicio en el extranjero",
+        "overseas_police_service_station",
+        Kind::Generic(0.8, 0.4),
+    ),
+    (
+        "estacion qiao",
+        "police_overseas_chinese_post",
+        Kind::Station(0.8),
     ),
     (
         "centro de servicio policial",
