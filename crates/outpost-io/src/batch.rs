@@ -1,8 +1,9 @@
 //! The ordered parallel batch runner.
 //!
 //! Documents are read in chunks; each chunk is processed in parallel on the current rayon pool
-//! while the next chunk is being read, and results are handed to the sink **in input order**. So
-//! memory is bounded by two chunks, and output is byte-identical for any number of threads. A panic
+//! while the results of the chunk before are handed to the sink and the next chunk is read, and
+//! results reach the sink **in input order**. So memory is bounded by three chunks, and output is
+//! byte-identical for any number of threads. A panic
 //! while processing one document becomes an error entry for that document alone.
 
 use crate::read::InputItem;
@@ -59,7 +60,9 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 /// Runs `process` over every document of `items` in parallel (on the current rayon pool) and calls
 /// `sink` once per input record, in input order, with the result or the error entry. Reader errors
 /// pass straight to the sink; a processing error (`Err(reason)`) or panic becomes an error entry with
-/// the document's location and id. Stops early only if `sink` returns an error, which is returned.
+/// the document's location and id. The sink runs on a pool thread, beside the processing of the
+/// next chunk. Stops early only if `sink` returns an error, which is returned (the chunk processed
+/// meanwhile never reaches the sink).
 pub fn run_ordered<I, T, P, S, E>(
     mut items: I,
     limits: ChunkLimits,
@@ -70,7 +73,8 @@ where
     I: Iterator<Item = InputItem> + Send,
     T: Send,
     P: Fn(Document) -> Result<T, String> + Sync,
-    S: FnMut(Outcome<T>) -> Result<(), E>,
+    S: FnMut(Outcome<T>) -> Result<(), E> + Send,
+    E: Send,
 {
     let run_one = |item: InputItem| -> Outcome<T> {
         let doc = item?;
@@ -90,18 +94,23 @@ where
             }),
         }
     };
+    // Three chunks in flight: while one is processed, the results of the one before go to the sink
+    // and the one after is read (the sink's writing and freeing overlap the processing).
     let mut current = read_chunk(&mut items, limits);
+    let mut done: Vec<Outcome<T>> = Vec::new();
     while !current.is_empty() {
-        let (results, next) = rayon::join(
+        let (results, (sunk, next)) = rayon::join(
             || current.into_par_iter().map(run_one).collect::<Vec<_>>(),
-            || read_chunk(&mut items, limits),
+            || {
+                let sunk = done.drain(..).try_for_each(&mut sink);
+                (sunk, read_chunk(&mut items, limits))
+            },
         );
-        for r in results {
-            sink(r)?;
-        }
+        sunk?;
+        done = results;
         current = next;
     }
-    Ok(())
+    done.into_iter().try_for_each(&mut sink)
 }
 
 #[cfg(test)]
