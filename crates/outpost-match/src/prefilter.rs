@@ -859,12 +859,7 @@ mod tests {
     /// never inside a term; spellings no anchor lists send the text to the whole-text search.
     #[test]
     fn windows_are_cut_outside_terms_and_odd_spellings_fall_back() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/match");
-        if !dir.join(tables::T2S).exists() {
-            eprintln!("models/match not found: skipping");
-            return;
-        }
-        let pre = Prefilter::load(&dir).expect("pre-filter");
+        let Some(pre) = shipped() else { return };
         let t = "Sales rose. The Chinese police station opened, said the mayor. Rain fell.";
         let at = t.find("station").expect("anchor");
         let w = pre.term_windows(t, std::slice::from_ref(&(at..at + 7)));
@@ -892,6 +887,16 @@ mod tests {
         }
     }
 
+    /// The pre-filter over the shipped tables; `None` (with a notice) when they are absent.
+    fn shipped() -> Option<Prefilter> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/match");
+        if !dir.join(tables::T2S).exists() {
+            eprintln!("models/match not found: skipping");
+            return None;
+        }
+        Some(Prefilter::load(&dir).expect("pre-filter"))
+    }
+
     /// The pipeline's answer, with no anchor, window or shortcut: the station-term and bureau
     /// recognizers over the whole text.
     fn whole_text_answer(pre: &Prefilter, text: &str) -> bool {
@@ -905,12 +910,7 @@ mod tests {
     /// the whole-text recognizers find a station term or a bureau.
     #[test]
     fn prefilter_agrees_with_the_whole_text_recognizers_on_every_term() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/match");
-        if !dir.join(tables::T2S).exists() {
-            eprintln!("models/match not found: skipping");
-            return;
-        }
-        let pre = Prefilter::load(&dir).expect("pre-filter");
+        let Some(pre) = shipped() else { return };
         let mut terms: Vec<String> = crate::stations::all_term_spellings();
         terms.extend(
             [
@@ -965,12 +965,7 @@ mod tests {
     /// sentences back, or far away.
     #[test]
     fn prefilter_check_agrees_with_full_report_on_generated_texts() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/match");
-        if !dir.join(tables::T2S).exists() {
-            eprintln!("models/match not found: skipping");
-            return;
-        }
-        let pre = Prefilter::load(&dir).expect("pre-filter");
+        let Some(pre) = shipped() else { return };
         const TERMS: &[&str] = &[
             "overseas police service station",
             "police station",
