@@ -30,7 +30,7 @@ pub struct Detection {
 }
 
 impl Detection {
-    fn unknown() -> Self {
+    pub(crate) fn unknown() -> Self {
         Self {
             lang: None,
             best: None,
@@ -164,6 +164,16 @@ impl Detector {
     /// The Han variant table.
     pub fn variants(&self) -> &HanVariants {
         &self.variants
+    }
+
+    /// The n-gram model.
+    pub(crate) fn model(&self) -> &NgramModel {
+        &self.model
+    }
+
+    /// Below this confidence [`Detection::lang`] is `None`.
+    pub(crate) fn min_confidence(&self) -> f32 {
+        self.min_confidence
     }
 
     /// Detects the language of a whole text: the script with the most weighted letters decides
@@ -428,7 +438,7 @@ fn no_kana_log_prior(han: usize) -> f32 {
 
 /// `scores`' log-likelihoods with the kana prior applied: Japanese text almost always has kana, so
 /// a Han-script text with none (`kana == 0`, `han` Han words) needs more evidence for Japanese.
-fn with_kana_prior(
+pub(crate) fn with_kana_prior(
     scores: &Scores,
     han: usize,
     kana: usize,
@@ -443,7 +453,7 @@ fn with_kana_prior(
 }
 
 /// Script groups: Han and kana share one.
-fn group(s: Script) -> u8 {
+pub(crate) fn group(s: Script) -> u8 {
     match s {
         Script::Latin => 0,
         Script::Han | Script::Kana => 1,
@@ -454,7 +464,7 @@ fn group(s: Script) -> u8 {
     }
 }
 
-const SCRIPT_OF_GROUP: [Script; 7] = [
+pub(crate) const SCRIPT_OF_GROUP: [Script; 7] = [
     Script::Latin,
     Script::Han,
     Script::Hangul,

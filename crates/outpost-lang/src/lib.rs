@@ -36,6 +36,7 @@ pub mod error;
 pub mod hanzi;
 pub mod lang;
 pub mod ngram;
+pub mod reference;
 pub mod script;
 pub mod segment;
 pub mod text;

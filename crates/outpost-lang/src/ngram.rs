@@ -125,7 +125,20 @@ pub fn patch_calibration(bytes: &mut [u8], calibration: [f32; 2]) -> Result<(), 
     Ok(())
 }
 
-/// A loaded n-gram model: an open-addressing table from n-gram hash to one byte per language.
+/// Bytes of a table row: room for the most columns a model may have (18).
+const ROW: usize = 24;
+
+/// One table slot: the n-gram hash (0 = empty) and its row, in one 32-byte, 32-aligned block so
+/// that a lookup touches a single cache line (the key and its row used to live in two arrays).
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(32))]
+struct Slot {
+    key: u64,
+    row: [u8; ROW],
+}
+
+/// A loaded n-gram model: an open-addressing table (linear probing) from n-gram hash to one byte
+/// per language.
 #[derive(Debug, Clone)]
 pub struct NgramModel {
     /// Column of each [`Lang`] (by [`Lang::index`]), if the model has it.
@@ -133,8 +146,7 @@ pub struct NgramModel {
     ncols: usize,
     max_order: usize,
     calibration: [f32; 2],
-    keys: Vec<u64>,
-    rows: Vec<u8>,
+    slots: Vec<Slot>,
     mask: usize,
 }
 
@@ -171,24 +183,29 @@ impl NgramModel {
         let alpha = r.f32().ok_or_else(|| bad("truncated header"))?;
         let n = r.u32().ok_or_else(|| bad("truncated header"))? as usize;
         let cap = capacity(n);
-        let mut keys = vec![0u64; cap];
-        let mut rows = vec![0u8; cap * ncols];
+        let mut slots = vec![
+            Slot {
+                key: 0,
+                row: [0; ROW]
+            };
+            cap
+        ];
         let mask = cap - 1;
         for _ in 0..n {
             let h = r.u64().ok_or_else(|| bad("truncated entry"))?;
             let m = r.u32().ok_or_else(|| bad("truncated entry"))?;
             let mut slot = (h as usize) & mask;
-            while keys[slot] != 0 {
+            while slots[slot].key != 0 {
                 slot = (slot + 1) & mask;
             }
-            keys[slot] = h;
+            slots[slot].key = h;
             if m >> ncols != 0 {
                 return Err(bad("column mask out of range"));
             }
             let vals = r
                 .take(m.count_ones() as usize)
                 .ok_or_else(|| bad("truncated entry"))?;
-            let row = &mut rows[slot * ncols..(slot + 1) * ncols];
+            let row = &mut slots[slot].row;
             let mut bits = m;
             for &v in vals {
                 row[bits.trailing_zeros() as usize] = v;
@@ -200,8 +217,7 @@ impl NgramModel {
             ncols,
             max_order,
             calibration: [t0, alpha],
-            keys,
-            rows,
+            slots,
             mask,
         })
     }
@@ -229,21 +245,40 @@ impl NgramModel {
 
     /// Number of bytes the table occupies in memory.
     pub fn heap_bytes(&self) -> usize {
-        self.keys.len() * 8 + self.rows.len()
+        self.slots.len() * std::mem::size_of::<Slot>()
     }
 
-    fn row(&self, h: u64) -> Option<&[u8]> {
+    /// The row of the n-gram with hash `h` (never 0), `None` when the table does not hold it.
+    #[inline]
+    fn row(&self, h: u64) -> Option<&[u8; ROW]> {
         let mut slot = (h as usize) & self.mask;
         loop {
-            let k = self.keys[slot];
-            if k == h {
-                return Some(&self.rows[slot * self.ncols..(slot + 1) * self.ncols]);
+            let s = &self.slots[slot];
+            if s.key == h {
+                return Some(&s.row);
             }
-            if k == 0 {
+            if s.key == 0 {
                 return None;
             }
             slot = (slot + 1) & self.mask;
         }
+    }
+
+    /// The table in the layout of the first versions (a key array and a row array of `ncols`
+    /// bytes per slot, same slots), for [`crate::reference`].
+    pub(crate) fn split_table(&self) -> (Vec<u64>, Vec<u8>, usize, usize) {
+        let keys = self.slots.iter().map(|s| s.key).collect();
+        let rows = self
+            .slots
+            .iter()
+            .flat_map(|s| s.row[..self.ncols].iter().copied())
+            .collect();
+        (keys, rows, self.ncols, self.mask)
+    }
+
+    /// Column of `lang` in the table, if the model has it.
+    pub(crate) fn column_of(&self, lang: Lang) -> Option<u8> {
+        self.col_of[lang.index()]
     }
 
     /// Adds the log-likelihood of one word (lowercase letters of one script) to `scores`, for the
@@ -274,10 +309,15 @@ impl NgramModel {
 
     /// [`NgramModel::score_word`] with the candidates' columns computed beforehand by
     /// [`NgramModel::columns`].
+    ///
+    /// Each letter scores, per column, the longest n-gram ending at it that the column has
+    /// (stupid backoff). The rows are looked up lazily from the longest order down and the
+    /// lookups stop as soon as every column has its value: a column's value only depends on the
+    /// rows down to its first non-zero byte, so this equals looking every order up.
     pub fn score_word_in(&self, word: &[char], cols: &Columns, order: usize, scores: &mut Scores) {
         let order = order.min(self.max_order).clamp(1, 7);
         let cols = &cols.pairs[..cols.len];
-        let mut rows: [Option<&[u8]>; 8] = [None; 8];
+        let all: u32 = (1u32 << cols.len()) - 1;
         // FNV states of the n-grams ending at the current letter, by length (the same hashes as
         // `ngram_hash` of each, computed incrementally).
         let mut state = [FNV_BASIS; 8];
@@ -285,20 +325,30 @@ impl NgramModel {
             let kmax = order.min(i + 1);
             for k in (1..=kmax).rev() {
                 state[k] = fnv_step(state[k - 1], ch);
-                rows[k] = self.row(finish_hash(state[k], k));
             }
-            for &(li, c) in cols {
-                let mut s = FLOOR;
-                for k in (1..=kmax).rev() {
-                    if let Some(row) = rows[k] {
-                        let q = row[c as usize];
-                        if q != 0 {
-                            s = dequantise(q) + BACKOFF * (kmax - k) as f32;
-                            break;
-                        }
+            let mut vals = [FLOOR; 18];
+            let mut pending = all;
+            for k in (1..=kmax).rev() {
+                let Some(row) = self.row(finish_hash(state[k], k)) else {
+                    continue;
+                };
+                let backoff = BACKOFF * (kmax - k) as f32;
+                let mut bits = pending;
+                while bits != 0 {
+                    let j = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let q = row[cols[j].1 as usize];
+                    if q != 0 {
+                        vals[j] = dequantise(q) + backoff;
+                        pending &= !(1 << j);
                     }
                 }
-                scores.log_prob[li as usize] += s;
+                if pending == 0 {
+                    break;
+                }
+            }
+            for (j, &(li, _)) in cols.iter().enumerate() {
+                scores.log_prob[li as usize] += vals[j];
             }
         }
         scores.chars += word.len();

@@ -44,7 +44,7 @@ fn urlish(c: char) -> bool {
 
 /// Marks code points that belong to URLs (`http://`, `https://`, `www.`) and e-mail addresses,
 /// which say nothing about the language of the text around them.
-fn url_mask(chars: &[char]) -> Vec<bool> {
+pub(crate) fn url_mask(chars: &[char]) -> Vec<bool> {
     let mut mask = vec![false; chars.len()];
     let n = chars.len();
     let starts_with = |i: usize, p: &str| {

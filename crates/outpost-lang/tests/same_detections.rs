@@ -8,7 +8,8 @@
 //! lazy n-gram lookups, the one-line table slots and the allocation-free quick path), and the
 //! test was committed before those changes. Any change to a detection changes the digest.
 
-use outpost_lang::Detector;
+use outpost_lang::reference::ReferenceDetector;
+use outpost_lang::{Detection, Detector};
 use std::path::PathBuf;
 
 /// FNV-1a over the bytes fed in.
@@ -162,4 +163,47 @@ fn detections_match_the_reference_digests() {
         (3000, 0xde35_10e9_7c24_7713),
     ];
     assert_eq!(got, want);
+}
+
+/// The fields of a detection with every probability as its bits.
+fn bits(d: &Detection) -> (String, String, String, u32, Vec<(String, u32)>) {
+    (
+        d.tag(),
+        d.best_tag(),
+        format!("{:?}{:?}", d.variant, d.script),
+        d.confidence.to_bits(),
+        d.candidates
+            .iter()
+            .map(|(l, p)| (l.code().to_string(), p.to_bits()))
+            .collect(),
+    )
+}
+
+#[test]
+fn detections_equal_the_reference_detectors() {
+    let root = data_root();
+    let lines = langid_lines(&root);
+    let articles = article_texts(&root);
+    if lines.is_empty() || articles.is_empty() {
+        eprintln!("skipping: shared data not found under {}", root.display());
+        return;
+    }
+    let d = Detector::new().unwrap();
+    let r = ReferenceDetector::new(&d);
+    let sentences: Vec<String> = lines.iter().take(18_000).cloned().collect();
+    let mixed = mixtures(&sentences, &articles, 3000);
+    let mut compared = 0;
+    for t in lines.iter().chain(&articles).chain(&mixed) {
+        let quick = prefix(t, 400);
+        assert_eq!(bits(&d.detect(t)), bits(&r.detect(t)), "detect: {t}");
+        for (text, margin) in [(quick, 24.0), (t.as_str(), 6.0), (t.as_str(), 0.0)] {
+            assert_eq!(
+                bits(&d.detect_until_margin(text, margin)),
+                bits(&r.detect_until_margin(text, margin)),
+                "margin {margin}: {text}"
+            );
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, lines.len() + articles.len() + mixed.len());
 }
