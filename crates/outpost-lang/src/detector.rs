@@ -225,16 +225,19 @@ impl Detector {
             return Detection::unknown();
         };
         let script = SCRIPT_OF_GROUP[gi];
-        let cands: Vec<Lang> = self
-            .langs
-            .iter()
-            .copied()
-            .filter(|l| l.writes(script) || (script == Script::Han && l.writes(Script::Kana)))
-            .collect();
-        let in_group: Vec<&Word> = list
-            .iter()
-            .filter(|x| group(x.script) as usize == gi)
-            .collect();
+        // The candidates, on the stack (the languages are a set of at most 18).
+        let mut cand_buf = [Lang::ALL[0]; 18];
+        let mut n = 0;
+        for l in self.langs.iter().copied() {
+            if (l.writes(script) || (script == Script::Han && l.writes(Script::Kana)))
+                && n < cand_buf.len()
+            {
+                cand_buf[n] = l;
+                n += 1;
+            }
+        }
+        let cands = &cand_buf[..n];
+        let in_group = || list.iter().filter(move |x| group(x.script) as usize == gi);
         let mut det = if cands.is_empty() {
             Detection {
                 script: Some(script),
@@ -242,7 +245,7 @@ impl Detector {
             }
         } else if cands.len() == 1 || cands.iter().all(|l| !self.model.has(*l)) {
             // The script alone decides; confidence grows with the evidence.
-            let letters: usize = in_group.iter().map(|x| x.end - x.start).sum();
+            let letters: usize = in_group().map(|x| x.end - x.start).sum();
             let conf = 1.0 - 0.5f32.powi(letters as i32 + 1);
             Detection {
                 lang: None,
@@ -253,11 +256,11 @@ impl Detector {
                 candidates: vec![(cands[0], conf)],
             }
         } else {
-            self.score(w, &in_group, &cands, script, stop)
+            self.score(w, list, gi, cands, script, stop)
         };
         if det.best == Some(Lang::Zh) {
             let mut counts = crate::hanzi::VariantCounts::default();
-            for x in &in_group {
+            for x in in_group() {
                 for &c in w.letters(x) {
                     if self.variants.is_traditional(c) {
                         counts.traditional += 1;
@@ -275,11 +278,12 @@ impl Detector {
     }
 
     /// Raw log-likelihood per scored candidate (with the kana prior) and the number of scored
-    /// characters.
+    /// characters, over the words of `list` in script group `gi`.
     fn raw_scores(
         &self,
         w: &Words,
-        list: &[&Word],
+        list: &[Word],
+        gi: usize,
         cands: &[Lang],
         script: Script,
         stop: Option<f32>,
@@ -287,32 +291,39 @@ impl Detector {
         let mut scores = Scores::new();
         let mut buf: Vec<char> = Vec::new();
         let cols = self.model.columns(cands);
-        let mut list = list;
         let mut han_read = 0usize;
-        for (i, x) in list.iter().enumerate() {
+        // Words of the group read so far.
+        let mut read = 0usize;
+        for x in list.iter().filter(|x| group(x.script) as usize == gi) {
             if let Some(margin) = stop {
                 if scores.chars >= 16
-                    && self.leads_by(&scores, han_read, i - han_read, cands, script, margin)
+                    && self.leads_by(&scores, han_read, read - han_read, cands, script, margin)
                 {
-                    list = &list[..i];
                     break;
                 }
             }
             let letters = w.letters(x);
             if matches!(x.script, Script::Han | Script::Kana) {
-                buf.clear();
-                buf.extend(letters.iter().map(|&c| self.variants.fold(c)));
-                self.model.score_word_in(&buf, &cols, 1, &mut scores);
+                if let [c] = letters {
+                    // A Han or kana word is one letter: fold it on the stack.
+                    let one = [self.variants.fold(*c)];
+                    self.model.score_word_in(&one, &cols, 1, &mut scores);
+                } else {
+                    buf.clear();
+                    buf.extend(letters.iter().map(|&c| self.variants.fold(c)));
+                    self.model.score_word_in(&buf, &cols, 1, &mut scores);
+                }
             } else {
                 self.model
                     .score_word_in(letters, &cols, LATIN_ORDER, &mut scores);
             }
+            read += 1;
             if x.script == Script::Han {
                 han_read += 1;
             }
         }
         (
-            self.finish_scores(&scores, han_read, list.len() - han_read, cands, script),
+            self.finish_scores(&scores, han_read, read - han_read, cands, script),
             scores.chars,
         )
     }
@@ -372,30 +383,27 @@ impl Detector {
         } else {
             script
         };
-        let list: Vec<&Word> = w
-            .words
-            .iter()
-            .filter(|x| group(x.script) == group(script))
-            .collect();
         let cands: Vec<Lang> = self
             .langs
             .iter()
             .copied()
             .filter(|l| l.writes(script))
             .collect();
-        let (raw, n) = self.raw_scores(&w, &list, &cands, script, None);
+        let gi = group(script) as usize;
+        let (raw, n) = self.raw_scores(&w, &w.words, gi, &cands, script, None);
         (raw.len() > 1).then_some((raw, n))
     }
 
     fn score(
         &self,
         w: &Words,
-        list: &[&Word],
+        list: &[Word],
+        gi: usize,
         cands: &[Lang],
         script: Script,
         stop: Option<f32>,
     ) -> Detection {
-        let (raw, chars) = self.raw_scores(w, list, cands, script, stop);
+        let (raw, chars) = self.raw_scores(w, list, gi, cands, script, stop);
         let mut post = posterior(&raw, chars, self.model.calibration());
         post.truncate(3);
         Detection {

@@ -125,6 +125,9 @@ pub fn patch_calibration(bytes: &mut [u8], calibration: [f32; 2]) -> Result<(), 
     Ok(())
 }
 
+/// Letters of a word whose n-grams are hashed (and their table lines fetched) in one go.
+const CHUNK: usize = 16;
+
 /// Bytes of a table row: room for the most columns a model may have (18).
 const ROW: usize = 24;
 
@@ -321,34 +324,47 @@ impl NgramModel {
         // FNV states of the n-grams ending at the current letter, by length (the same hashes as
         // `ngram_hash` of each, computed incrementally).
         let mut state = [FNV_BASIS; 8];
-        for (i, &ch) in word.iter().enumerate() {
-            let kmax = order.min(i + 1);
-            for k in (1..=kmax).rev() {
-                state[k] = fnv_step(state[k - 1], ch);
+        let mut hashes = [[0u64; 8]; CHUNK];
+        for (c, chunk) in word.chunks(CHUNK).enumerate() {
+            // First every n-gram's hash, touching its home slot: the loads are independent, so
+            // the table lines arrive together instead of one after the other in the lazy pass.
+            let mut touch = 0u64;
+            for (j, &ch) in chunk.iter().enumerate() {
+                let kmax = order.min(c * CHUNK + j + 1);
+                for k in (1..=kmax).rev() {
+                    state[k] = fnv_step(state[k - 1], ch);
+                    let h = finish_hash(state[k], k);
+                    hashes[j][k] = h;
+                    touch ^= self.slots[(h as usize) & self.mask].key;
+                }
             }
-            let mut vals = [FLOOR; 18];
-            let mut pending = all;
-            for k in (1..=kmax).rev() {
-                let Some(row) = self.row(finish_hash(state[k], k)) else {
-                    continue;
-                };
-                let backoff = BACKOFF * (kmax - k) as f32;
-                let mut bits = pending;
-                while bits != 0 {
-                    let j = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    let q = row[cols[j].1 as usize];
-                    if q != 0 {
-                        vals[j] = dequantise(q) + backoff;
-                        pending &= !(1 << j);
+            std::hint::black_box(touch);
+            for (j, hs) in hashes[..chunk.len()].iter().enumerate() {
+                let kmax = order.min(c * CHUNK + j + 1);
+                let mut vals = [FLOOR; 18];
+                let mut pending = all;
+                for k in (1..=kmax).rev() {
+                    let Some(row) = self.row(hs[k]) else {
+                        continue;
+                    };
+                    let backoff = BACKOFF * (kmax - k) as f32;
+                    let mut bits = pending;
+                    while bits != 0 {
+                        let j = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        let q = row[cols[j].1 as usize];
+                        if q != 0 {
+                            vals[j] = dequantise(q) + backoff;
+                            pending &= !(1 << j);
+                        }
+                    }
+                    if pending == 0 {
+                        break;
                     }
                 }
-                if pending == 0 {
-                    break;
+                for (j, &(li, _)) in cols.iter().enumerate() {
+                    scores.log_prob[li as usize] += vals[j];
                 }
-            }
-            for (j, &(li, _)) in cols.iter().enumerate() {
-                scores.log_prob[li as usize] += vals[j];
             }
         }
         scores.chars += word.len();

@@ -101,7 +101,9 @@ pub fn words(text: &str) -> Words {
     };
     let mut out = Words {
         chars: Vec::with_capacity(text.len()),
-        words: Vec::new(),
+        // At most one word per 3 bytes but for ASCII runs of one letter; one allocation
+        // almost always.
+        words: Vec::with_capacity((text.len() / 3 + 1).min(4096)),
         cp_len: 0,
     };
     let mut cur: Option<Word> = None;
@@ -148,9 +150,19 @@ pub fn words(text: &str) -> Words {
     out
 }
 
+/// Pushes the lowercase of `c` (full-width Latin letters folded to ASCII).
+#[inline]
 fn push_lower(buf: &mut Vec<char>, c: char) {
+    let u = c as u32;
     if c.is_ascii() {
         buf.push(c.to_ascii_lowercase());
+    } else if (0xC0..=0xDE).contains(&u) && u != 0xD7 {
+        // Latin-1 capitals: the lowercase letter is 0x20 higher.
+        buf.push(char::from_u32(u + 0x20).unwrap_or(c));
+    } else if matches!(u, 0xDF..=0xFF | 0x3040..=0x30FF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3) {
+        // Latin-1 lowercase letters (and ÷), kana, CJK ideographs, hangul syllables: their
+        // lowercase is themselves.
+        buf.push(c);
     } else {
         // Full-width Latin letters fold to ASCII.
         let c = match c as u32 {
@@ -187,6 +199,21 @@ mod tests {
         assert_eq!(got[2], ("警".into(), Script::Han, 9, 10));
         assert_eq!(got[3], ("察".into(), Script::Han, 10, 11));
         assert_eq!(got[4], ("señor".into(), Script::Latin, 12, 17));
+    }
+
+    #[test]
+    fn fast_lowercase_equals_unicode_lowercase() {
+        let mut buf = Vec::new();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            buf.clear();
+            push_lower(&mut buf, c);
+            let c2 = match c as u32 {
+                u @ (0xFF21..=0xFF3A | 0xFF41..=0xFF5A) => char::from_u32(u - 0xFEE0).unwrap(),
+                _ => c,
+            };
+            let want: Vec<char> = c2.to_lowercase().collect();
+            assert_eq!(buf, want, "{c:?}");
+        }
     }
 
     #[test]
