@@ -60,6 +60,17 @@ fn dequantise(q: u8) -> f32 {
     (q as f32 - 255.0) / QSCALE
 }
 
+/// `dequantise(q) + BACKOFF * b` for every byte `q` and backoff count `b` in 0..8.
+fn backoff_table() -> Box<[[f32; 256]; 8]> {
+    let mut t = Box::new([[0f32; 256]; 8]);
+    for (b, row) in t.iter_mut().enumerate() {
+        for (q, v) in row.iter_mut().enumerate() {
+            *v = dequantise(q as u8) + BACKOFF * b as f32;
+        }
+    }
+    t
+}
+
 /// One entry of a model being written: n-gram hash and `(column, ln p)` pairs.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -151,6 +162,9 @@ pub struct NgramModel {
     calibration: [f32; 2],
     slots: Vec<Slot>,
     mask: usize,
+    /// `deq[b][q]`: the log probability of byte `q` after `b` backoff steps,
+    /// `dequantise(q) + BACKOFF * b` (computed once, the same floats).
+    deq: Box<[[f32; 256]; 8]>,
 }
 
 /// Log-likelihood of a text under each language of a model.
@@ -222,6 +236,7 @@ impl NgramModel {
             calibration: [t0, alpha],
             slots,
             mask,
+            deq: backoff_table(),
         })
     }
 
@@ -321,6 +336,27 @@ impl NgramModel {
         let order = order.min(self.max_order).clamp(1, 7);
         let cols = &cols.pairs[..cols.len];
         let all: u32 = (1u32 << cols.len()) - 1;
+        // Running sums per column, added to in the same order as before (so the same floats).
+        let mut acc = [0f32; 18];
+        for (j, &(li, _)) in cols.iter().enumerate() {
+            acc[j] = scores.log_prob[li as usize];
+        }
+        if order == 1 {
+            // Unigrams only (Han and kana letters): one row per letter, nothing to back off to.
+            let deq = &self.deq[0];
+            for &ch in word {
+                let row = self.row(finish_hash(fnv_step(FNV_BASIS, ch), 1));
+                for (j, &(_, c)) in cols.iter().enumerate() {
+                    let q = row.map_or(0, |r| r[c as usize]);
+                    acc[j] += if q != 0 { deq[q as usize] } else { FLOOR };
+                }
+            }
+            for (j, &(li, _)) in cols.iter().enumerate() {
+                scores.log_prob[li as usize] = acc[j];
+            }
+            scores.chars += word.len();
+            return;
+        }
         // FNV states of the n-grams ending at the current letter, by length (the same hashes as
         // `ngram_hash` of each, computed incrementally).
         let mut state = [FNV_BASIS; 8];
@@ -347,14 +383,14 @@ impl NgramModel {
                     let Some(row) = self.row(hs[k]) else {
                         continue;
                     };
-                    let backoff = BACKOFF * (kmax - k) as f32;
+                    let deq = &self.deq[kmax - k];
                     let mut bits = pending;
                     while bits != 0 {
                         let j = bits.trailing_zeros() as usize;
                         bits &= bits - 1;
                         let q = row[cols[j].1 as usize];
                         if q != 0 {
-                            vals[j] = dequantise(q) + backoff;
+                            vals[j] = deq[q as usize];
                             pending &= !(1 << j);
                         }
                     }
@@ -362,10 +398,13 @@ impl NgramModel {
                         break;
                     }
                 }
-                for (j, &(li, _)) in cols.iter().enumerate() {
-                    scores.log_prob[li as usize] += vals[j];
+                for (a, v) in acc[..cols.len()].iter_mut().zip(&vals) {
+                    *a += v;
                 }
             }
+        }
+        for (j, &(li, _)) in cols.iter().enumerate() {
+            scores.log_prob[li as usize] = acc[j];
         }
         scores.chars += word.len();
     }

@@ -151,26 +151,33 @@ pub fn words(text: &str) -> Words {
 }
 
 /// Pushes the lowercase of `c` (full-width Latin letters folded to ASCII).
-#[inline]
+#[inline(always)]
 fn push_lower(buf: &mut Vec<char>, c: char) {
     let u = c as u32;
-    if c.is_ascii() {
-        buf.push(c.to_ascii_lowercase());
+    let lower = if c.is_ascii() {
+        c.to_ascii_lowercase()
     } else if (0xC0..=0xDE).contains(&u) && u != 0xD7 {
         // Latin-1 capitals: the lowercase letter is 0x20 higher.
-        buf.push(char::from_u32(u + 0x20).unwrap_or(c));
+        char::from_u32(u + 0x20).unwrap_or(c)
     } else if matches!(u, 0xDF..=0xFF | 0x3040..=0x30FF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3) {
         // Latin-1 lowercase letters (and ÷), kana, CJK ideographs, hangul syllables: their
         // lowercase is themselves.
-        buf.push(c);
+        c
     } else {
-        // Full-width Latin letters fold to ASCII.
-        let c = match c as u32 {
-            u @ (0xFF21..=0xFF3A | 0xFF41..=0xFF5A) => char::from_u32(u - 0xFEE0).unwrap_or(c),
-            _ => c,
-        };
-        buf.extend(c.to_lowercase());
-    }
+        return push_lower_tables(buf, c);
+    };
+    buf.push(lower);
+}
+
+/// [`push_lower`] by the Unicode tables.
+#[inline(never)]
+fn push_lower_tables(buf: &mut Vec<char>, c: char) {
+    // Full-width Latin letters fold to ASCII.
+    let c = match c as u32 {
+        u @ (0xFF21..=0xFF3A | 0xFF41..=0xFF5A) => char::from_u32(u - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    buf.extend(c.to_lowercase());
 }
 
 #[cfg(test)]
