@@ -211,11 +211,7 @@ impl Detector {
     /// [`Detector::detect_words`] with an optional early stop (see [`Detector::detect_until_sure`]).
     fn detect_words_opt(&self, w: &Words, list: &[Word], stop: Option<f32>) -> Detection {
         // Weighted letters per script group; Han and kana form one group.
-        let mut weight = [0f32; 7];
-        for x in list {
-            let g = group(x.script);
-            weight[g as usize] += (x.end - x.start) as f32 * x.script.weight();
-        }
+        let weight = group_weights(w, list);
         let Some((gi, _)) = weight
             .iter()
             .enumerate()
@@ -460,6 +456,40 @@ pub(crate) fn with_kana_prior(
     log_prob
 }
 
+/// Every script, in declaration order.
+const SCRIPTS: [Script; 7] = [
+    Script::Latin,
+    Script::Han,
+    Script::Kana,
+    Script::Hangul,
+    Script::Cyrillic,
+    Script::Arabic,
+    Script::Other,
+];
+
+/// Letters of the words of `list` (words of `w`) times their script's weight, summed per script
+/// group. Every term is a multiple of 0.5, so below 2^23 every partial sum is exact in `f32` and
+/// any order of summing gives the same floats: for texts of fewer than 2^21 letters the letters
+/// are counted per script (integers) and weighted once; longer texts sum word by word.
+fn group_weights(w: &Words, list: &[Word]) -> [f32; 7] {
+    let mut weight = [0f32; 7];
+    if w.chars.len() < 1 << 21 {
+        let mut count = [0u32; 7];
+        for x in list {
+            count[x.script as usize] += (x.end - x.start) as u32;
+        }
+        for (s, n) in SCRIPTS.iter().zip(count) {
+            weight[group(*s) as usize] += n as f32 * s.weight();
+        }
+    } else {
+        for x in list {
+            let g = group(x.script);
+            weight[g as usize] += (x.end - x.start) as f32 * x.script.weight();
+        }
+    }
+    weight
+}
+
 /// Script groups: Han and kana share one.
 pub(crate) fn group(s: Script) -> u8 {
     match s {
@@ -541,6 +571,25 @@ mod tests {
         assert!(matches!(r.best, Some(Lang::En | Lang::Es)));
         assert!(Detector::builder().languages(&[]).build().is_err());
         assert!(Detector::builder().language_codes(&["en", "xx"]).is_err());
+    }
+
+    #[test]
+    fn script_counts_weigh_as_word_sums() {
+        assert!(SCRIPTS.iter().enumerate().all(|(i, s)| *s as usize == i));
+        let text = "据报道 Safeguard Defenders 发布报告称中国の警察 한국 текст عربي α ".repeat(5);
+        let w = words(&text);
+        let mut by_word = [0f32; 7];
+        for x in &w.words {
+            by_word[group(x.script) as usize] += (x.end - x.start) as f32 * x.script.weight();
+        }
+        assert_eq!(group_weights(&w, &w.words), by_word);
+        assert_eq!(group_weights(&w, &w.words[3..9]), {
+            let mut s = [0f32; 7];
+            for x in &w.words[3..9] {
+                s[group(x.script) as usize] += (x.end - x.start) as f32 * x.script.weight();
+            }
+            s
+        });
     }
 
     #[test]

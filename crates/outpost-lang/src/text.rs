@@ -47,8 +47,9 @@ fn urlish(c: char) -> bool {
 pub(crate) fn url_mask(chars: &[char]) -> Vec<bool> {
     let mut mask = vec![false; chars.len()];
     let n = chars.len();
+    // The patterns are ASCII: their length in code points is their length in bytes.
     let starts_with = |i: usize, p: &str| {
-        let len = p.chars().count();
+        let len = p.len();
         i + len <= n
             && chars[i..i + len]
                 .iter()
@@ -58,7 +59,9 @@ pub(crate) fn url_mask(chars: &[char]) -> Vec<bool> {
     let mut i = 0;
     while i < n {
         let boundary = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+        // Every pattern starts with h or w.
         if boundary
+            && matches!(chars[i], 'h' | 'H' | 'w' | 'W')
             && (starts_with(i, "http://") || starts_with(i, "https://") || starts_with(i, "www."))
         {
             let mut j = i;
