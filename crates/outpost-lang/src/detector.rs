@@ -469,16 +469,19 @@ const SCRIPTS: [Script; 7] = [
 
 /// Letters of the words of `list` (words of `w`) times their script's weight, summed per script
 /// group. Every term is a multiple of 0.5, so below 2^23 every partial sum is exact in `f32` and
-/// any order of summing gives the same floats: for texts of fewer than 2^21 letters the letters
-/// are counted per script (integers) and weighted once; longer texts sum word by word.
+/// any order of summing gives the same floats: for texts of fewer than 2^18 letters the letters
+/// are counted per script (18-bit fields of one `u128`, which no count can overflow) and weighted
+/// once; longer texts sum word by word.
 fn group_weights(w: &Words, list: &[Word]) -> [f32; 7] {
+    const BITS: usize = 18;
     let mut weight = [0f32; 7];
-    if w.chars.len() < 1 << 21 {
-        let mut count = [0u32; 7];
+    if w.chars.len() < 1 << BITS {
+        let mut packed = 0u128;
         for x in list {
-            count[x.script as usize] += (x.end - x.start) as u32;
+            packed += ((x.end - x.start) as u128) << (BITS * x.script as usize);
         }
-        for (s, n) in SCRIPTS.iter().zip(count) {
+        for (i, s) in SCRIPTS.iter().enumerate() {
+            let n = (packed >> (BITS * i)) as u32 & ((1 << BITS) - 1);
             weight[group(*s) as usize] += n as f32 * s.weight();
         }
     } else {
