@@ -192,8 +192,24 @@ fn detections_equal_the_reference_detectors() {
     let r = ReferenceDetector::new(&d);
     let sentences: Vec<String> = lines.iter().take(18_000).cloned().collect();
     let mixed = mixtures(&sentences, &articles, 3000);
+    let traditional = to_traditional(&lines);
+    assert!(traditional.len() > 1000, "{}", traditional.len());
+    let hant = traditional
+        .iter()
+        .filter(|t| d.detect(t).tag() == "zh-Hant")
+        .count();
+    assert!(
+        hant * 2 > traditional.len(),
+        "{hant} of {}",
+        traditional.len()
+    );
     let mut compared = 0;
-    for t in lines.iter().chain(&articles).chain(&mixed) {
+    for t in lines
+        .iter()
+        .chain(&articles)
+        .chain(&mixed)
+        .chain(&traditional)
+    {
         let quick = prefix(t, 400);
         assert_eq!(bits(&d.detect(t)), bits(&r.detect(t)), "detect: {t}");
         for (text, margin) in [(quick, 24.0), (t.as_str(), 6.0), (t.as_str(), 0.0)] {
@@ -205,5 +221,31 @@ fn detections_equal_the_reference_detectors() {
         }
         compared += 1;
     }
-    assert_eq!(compared, lines.len() + articles.len() + mixed.len());
+    assert_eq!(
+        compared,
+        lines.len() + articles.len() + mixed.len() + traditional.len()
+    );
+}
+
+/// The lines with Han characters, written in Traditional characters (each Simplified character
+/// of the shipped variant table replaced by its first Traditional form), for the variant path.
+fn to_traditional(lines: &[String]) -> Vec<String> {
+    let table = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/zh-variants.tsv"),
+    )
+    .unwrap_or_default();
+    let mut s2t = std::collections::BTreeMap::new();
+    for line in table.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        if let ["T", t, s] = f.as_slice() {
+            if let (Some(t), Some(s)) = (t.chars().next(), s.chars().next()) {
+                s2t.entry(s).or_insert(t);
+            }
+        }
+    }
+    lines
+        .iter()
+        .filter(|l| l.chars().any(|c| s2t.contains_key(&c)))
+        .map(|l| l.chars().map(|c| *s2t.get(&c).unwrap_or(&c)).collect())
+        .collect()
 }
