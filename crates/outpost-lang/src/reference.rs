@@ -283,7 +283,7 @@ impl ReferenceDetector {
 }
 
 /// The earlier [`crate::text::words`].
-fn words(text: &str) -> Words {
+pub(crate) fn words(text: &str) -> Words {
     let has_url_hint = text.contains("://") || text.contains("www.") || text.contains('@');
     let mask = if has_url_hint {
         let cps: Vec<char> = text.chars().collect();

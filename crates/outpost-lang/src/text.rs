@@ -102,14 +102,13 @@ pub fn words(text: &str) -> Words {
     } else {
         Vec::new()
     };
-    let mut out = Words {
-        chars: Vec::with_capacity(text.len()),
-        // At most one word per 3 bytes but for ASCII runs of one letter; one allocation
-        // almost always.
-        words: Vec::with_capacity((text.len() / 3 + 1).min(4096)),
-        cp_len: 0,
-    };
-    let mut cur: Option<Word> = None;
+    let mut chars = Vec::with_capacity(text.len());
+    // At most one word per 3 bytes but for ASCII runs of one letter; one allocation almost
+    // always.
+    let mut list = Vec::with_capacity((text.len() / 3 + 1).min(4096));
+    // The word being read (never Han or kana: those are words of one letter, kept at once):
+    // script, first letter in `chars`, first code point.
+    let mut cur: Option<(Script, usize, usize)> = None;
     let mut n = 0;
     for (i, c) in text.chars().enumerate() {
         n = i + 1;
@@ -118,39 +117,59 @@ pub fn words(text: &str) -> Words {
         } else {
             Script::of(c)
         };
-        let single = matches!(script, Some(Script::Han | Script::Kana));
-        match (script, cur.as_mut()) {
-            (Some(s), Some(w)) if w.script == s && !single => {
-                push_lower(&mut out.chars, c);
-                w.end = out.chars.len();
-                w.cp_end = i + 1;
-            }
-            (Some(s), _) => {
-                if let Some(w) = cur.take() {
-                    out.words.push(w);
+        match script {
+            Some(s) if matches!(cur, Some((cs, _, _)) if cs == s) => push_lower(&mut chars, c),
+            Some(s) => {
+                if let Some((cs, start, cp)) = cur.take() {
+                    list.push(Word {
+                        script: cs,
+                        start,
+                        end: chars.len(),
+                        cp_start: cp,
+                        cp_end: i,
+                    });
                 }
-                let start = out.chars.len();
-                push_lower(&mut out.chars, c);
-                cur = Some(Word {
-                    script: s,
-                    start,
-                    end: out.chars.len(),
-                    cp_start: i,
-                    cp_end: i + 1,
-                });
+                let start = chars.len();
+                push_lower(&mut chars, c);
+                if matches!(s, Script::Han | Script::Kana) {
+                    list.push(Word {
+                        script: s,
+                        start,
+                        end: chars.len(),
+                        cp_start: i,
+                        cp_end: i + 1,
+                    });
+                } else {
+                    cur = Some((s, start, i));
+                }
             }
-            (None, _) => {
-                if let Some(w) = cur.take() {
-                    out.words.push(w);
+            None => {
+                if let Some((cs, start, cp)) = cur.take() {
+                    list.push(Word {
+                        script: cs,
+                        start,
+                        end: chars.len(),
+                        cp_start: cp,
+                        cp_end: i,
+                    });
                 }
             }
         }
     }
-    if let Some(w) = cur.take() {
-        out.words.push(w);
+    if let Some((cs, start, cp)) = cur {
+        list.push(Word {
+            script: cs,
+            start,
+            end: chars.len(),
+            cp_start: cp,
+            cp_end: n,
+        });
     }
-    out.cp_len = n;
-    out
+    Words {
+        chars,
+        words: list,
+        cp_len: n,
+    }
 }
 
 /// Pushes the lowercase of `c` (full-width Latin letters folded to ASCII).
@@ -223,6 +242,29 @@ mod tests {
             };
             let want: Vec<char> = c2.to_lowercase().collect();
             assert_eq!(buf, want, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn words_as_the_reference_splits_them() {
+        let texts = [
+            "Él dijo: 警察 Señor",
+            "见https://example.com/a?b=c与 info@police.example.org 联系 www.test.org",
+            "İSTANBUL ＡＢＣ straße ÀÉÎ — «quote» 警務の調査、한국어 текст عربي α",
+            "警察はマドリードの中国の警察署を調べている。カタカナ",
+            "",
+            "  12 !!",
+            "end",
+            "a",
+            "警",
+        ];
+        for t in texts {
+            let (a, b) = (words(t), crate::reference::words(t));
+            assert_eq!(
+                (&a.chars, &a.words, a.cp_len),
+                (&b.chars, &b.words, b.cp_len),
+                "{t}"
+            );
         }
     }
 
