@@ -140,15 +140,18 @@ pub fn patch_calibration(bytes: &mut [u8], calibration: [f32; 2]) -> Result<(), 
 const CHUNK: usize = 16;
 
 /// Bytes of a table row: room for the most columns a model may have (18).
-const ROW: usize = 24;
+const ROW: usize = 20;
 
-/// One table slot: the n-gram hash (0 = empty) and its row, in one 32-byte, 32-aligned block so
-/// that a lookup touches a single cache line (the key and its row used to live in two arrays).
+/// One table slot: the n-gram hash (0 = empty), its row and the set of its non-zero columns, in
+/// one 32-byte, 32-aligned block so that a lookup touches a single cache line (the key and its
+/// row used to live in two arrays).
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(32))]
 struct Slot {
     key: u64,
     row: [u8; ROW],
+    /// Bit `c` set when `row[c] != 0`.
+    nonzero: u32,
 }
 
 /// A loaded n-gram model: an open-addressing table (linear probing) from n-gram hash to one byte
@@ -203,7 +206,8 @@ impl NgramModel {
         let mut slots = vec![
             Slot {
                 key: 0,
-                row: [0; ROW]
+                row: [0; ROW],
+                nonzero: 0,
             };
             cap
         ];
@@ -228,6 +232,14 @@ impl NgramModel {
                 row[bits.trailing_zeros() as usize] = v;
                 bits &= bits - 1;
             }
+        }
+        for s in &mut slots {
+            s.nonzero = s
+                .row
+                .iter()
+                .enumerate()
+                .filter(|(_, q)| **q != 0)
+                .fold(0, |m, (c, _)| m | 1 << c);
         }
         Ok(Self {
             col_of,
@@ -268,12 +280,12 @@ impl NgramModel {
 
     /// The row of the n-gram with hash `h` (never 0), `None` when the table does not hold it.
     #[inline]
-    fn row(&self, h: u64) -> Option<&[u8; ROW]> {
+    fn row(&self, h: u64) -> Option<&Slot> {
         let mut slot = (h as usize) & self.mask;
         loop {
             let s = &self.slots[slot];
             if s.key == h {
-                return Some(&s.row);
+                return Some(s);
             }
             if s.key == 0 {
                 return None;
@@ -351,7 +363,8 @@ impl NgramModel {
     pub fn score_word_in(&self, word: &[char], cols: &Columns, order: usize, scores: &mut Scores) {
         let order = order.min(self.max_order).clamp(1, 7);
         let cols = &cols.pairs[..cols.len];
-        let all: u32 = (1u32 << cols.len()) - 1;
+        // The candidates' table columns as a bit set.
+        let all: u32 = cols.iter().fold(0, |m, &(_, c)| m | 1 << c);
         // Running sums per column, added to in the same order as before (so the same floats).
         let mut acc = [0f32; 18];
         for (j, &(li, _)) in cols.iter().enumerate() {
@@ -363,7 +376,7 @@ impl NgramModel {
             for &ch in word {
                 let row = self.row(finish_hash(fnv_step(FNV_BASIS, ch), 1));
                 for (j, &(_, c)) in cols.iter().enumerate() {
-                    let q = row.map_or(0, |r| r[c as usize]);
+                    let q = row.map_or(0, |r| r.row[c as usize]);
                     acc[j] += if q != 0 { deq[q as usize] } else { FLOOR };
                 }
             }
@@ -391,29 +404,27 @@ impl NgramModel {
             }
             for (j, hs) in hashes[..chunk.len()].iter().enumerate() {
                 let kmax = order.min(c * CHUNK + j + 1);
-                let mut vals = [FLOOR; 18];
+                // Values by table column; `pending` holds the candidate columns without one yet.
+                let mut vals = [FLOOR; 32];
                 let mut pending = all;
                 for k in (1..=kmax).rev() {
-                    let Some(row) = self.row(hs[k]) else {
+                    let Some(slot) = self.row(hs[k]) else {
                         continue;
                     };
+                    let mut hit = pending & slot.nonzero;
+                    pending &= !hit;
                     let deq = &self.deq[kmax - k];
-                    let mut bits = pending;
-                    while bits != 0 {
-                        let j = bits.trailing_zeros() as usize;
-                        bits &= bits - 1;
-                        let q = row[cols[j].1 as usize];
-                        if q != 0 {
-                            vals[j] = deq[q as usize];
-                            pending &= !(1 << j);
-                        }
+                    while hit != 0 {
+                        let c = hit.trailing_zeros() as usize;
+                        hit &= hit - 1;
+                        vals[c & 31] = deq[slot.row[c] as usize];
                     }
                     if pending == 0 {
                         break;
                     }
                 }
-                for (a, v) in acc[..cols.len()].iter_mut().zip(&vals) {
-                    *a += v;
+                for (a, &(_, c)) in acc.iter_mut().zip(cols) {
+                    *a += vals[c as usize & 31];
                 }
             }
         }
