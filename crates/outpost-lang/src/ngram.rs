@@ -226,14 +226,13 @@ impl NgramModel {
             let vals = r
                 .take(m.count_ones() as usize)
                 .ok_or_else(|| bad("truncated entry"))?;
-            let row = &mut slots[slot].row;
+            let s = &mut slots[slot];
             let mut bits = m;
             for &v in vals {
-                row[bits.trailing_zeros() as usize] = v;
+                s.row[bits.trailing_zeros() as usize] = v;
                 bits &= bits - 1;
             }
-        }
-        for s in &mut slots {
+            // From the row itself (a stored zero byte is no value).
             s.nonzero = s
                 .row
                 .iter()
