@@ -28,7 +28,7 @@
 //! whatlang first pass would only add time and its confident mistakes. whatlang stays the speed and
 //! accuracy baseline in [`eval`] and in the `langid` bench.
 //!
-//! Module [`reference`] keeps the earlier scoring path (before the lazy n-gram lookups and the
+//! Module [`mod@reference`] keeps the earlier scoring path (before the lazy n-gram lookups and the
 //! cache-friendly table) as the oracle of the exactness tests (`tests/same_detections.rs`) and the
 //! baseline of the `langid` bench: every detection of the current code equals it bit for bit.
 //!
