@@ -30,7 +30,7 @@ pub struct Detection {
 }
 
 impl Detection {
-    fn unknown() -> Self {
+    pub(crate) fn unknown() -> Self {
         Self {
             lang: None,
             best: None,
@@ -166,6 +166,16 @@ impl Detector {
         &self.variants
     }
 
+    /// The n-gram model.
+    pub(crate) fn model(&self) -> &NgramModel {
+        &self.model
+    }
+
+    /// Below this confidence [`Detection::lang`] is `None`.
+    pub(crate) fn min_confidence(&self) -> f32 {
+        self.min_confidence
+    }
+
     /// Detects the language of a whole text: the script with the most weighted letters decides
     /// the candidates (kana makes Han text Japanese-leaning), then the n-gram model picks among
     /// them. Letters of other scripts (a Chinese article's English names) do not vote.
@@ -201,11 +211,7 @@ impl Detector {
     /// [`Detector::detect_words`] with an optional early stop (see [`Detector::detect_until_sure`]).
     fn detect_words_opt(&self, w: &Words, list: &[Word], stop: Option<f32>) -> Detection {
         // Weighted letters per script group; Han and kana form one group.
-        let mut weight = [0f32; 7];
-        for x in list {
-            let g = group(x.script);
-            weight[g as usize] += (x.end - x.start) as f32 * x.script.weight();
-        }
+        let weight = group_weights(w, list);
         let Some((gi, _)) = weight
             .iter()
             .enumerate()
@@ -215,16 +221,19 @@ impl Detector {
             return Detection::unknown();
         };
         let script = SCRIPT_OF_GROUP[gi];
-        let cands: Vec<Lang> = self
-            .langs
-            .iter()
-            .copied()
-            .filter(|l| l.writes(script) || (script == Script::Han && l.writes(Script::Kana)))
-            .collect();
-        let in_group: Vec<&Word> = list
-            .iter()
-            .filter(|x| group(x.script) as usize == gi)
-            .collect();
+        // The candidates, on the stack (the languages are a set of at most 18).
+        let mut cand_buf = [Lang::ALL[0]; 18];
+        let mut n = 0;
+        for l in self.langs.iter().copied() {
+            if (l.writes(script) || (script == Script::Han && l.writes(Script::Kana)))
+                && n < cand_buf.len()
+            {
+                cand_buf[n] = l;
+                n += 1;
+            }
+        }
+        let cands = &cand_buf[..n];
+        let in_group = || list.iter().filter(move |x| group(x.script) as usize == gi);
         let mut det = if cands.is_empty() {
             Detection {
                 script: Some(script),
@@ -232,7 +241,7 @@ impl Detector {
             }
         } else if cands.len() == 1 || cands.iter().all(|l| !self.model.has(*l)) {
             // The script alone decides; confidence grows with the evidence.
-            let letters: usize = in_group.iter().map(|x| x.end - x.start).sum();
+            let letters: usize = in_group().map(|x| x.end - x.start).sum();
             let conf = 1.0 - 0.5f32.powi(letters as i32 + 1);
             Detection {
                 lang: None,
@@ -243,11 +252,11 @@ impl Detector {
                 candidates: vec![(cands[0], conf)],
             }
         } else {
-            self.score(w, &in_group, &cands, script, stop)
+            self.score(w, list, gi, cands, script, stop)
         };
         if det.best == Some(Lang::Zh) {
             let mut counts = crate::hanzi::VariantCounts::default();
-            for x in &in_group {
+            for x in in_group() {
                 for &c in w.letters(x) {
                     if self.variants.is_traditional(c) {
                         counts.traditional += 1;
@@ -265,11 +274,12 @@ impl Detector {
     }
 
     /// Raw log-likelihood per scored candidate (with the kana prior) and the number of scored
-    /// characters.
+    /// characters, over the words of `list` in script group `gi`.
     fn raw_scores(
         &self,
         w: &Words,
-        list: &[&Word],
+        list: &[Word],
+        gi: usize,
         cands: &[Lang],
         script: Script,
         stop: Option<f32>,
@@ -277,32 +287,39 @@ impl Detector {
         let mut scores = Scores::new();
         let mut buf: Vec<char> = Vec::new();
         let cols = self.model.columns(cands);
-        let mut list = list;
         let mut han_read = 0usize;
-        for (i, x) in list.iter().enumerate() {
+        // Words of the group read so far.
+        let mut read = 0usize;
+        for x in list.iter().filter(|x| group(x.script) as usize == gi) {
             if let Some(margin) = stop {
                 if scores.chars >= 16
-                    && self.leads_by(&scores, han_read, i - han_read, cands, script, margin)
+                    && self.leads_by(&scores, han_read, read - han_read, cands, script, margin)
                 {
-                    list = &list[..i];
                     break;
                 }
             }
             let letters = w.letters(x);
             if matches!(x.script, Script::Han | Script::Kana) {
-                buf.clear();
-                buf.extend(letters.iter().map(|&c| self.variants.fold(c)));
-                self.model.score_word_in(&buf, &cols, 1, &mut scores);
+                if let [c] = letters {
+                    // A Han or kana word is one letter: fold it on the stack.
+                    let one = [self.variants.fold(*c)];
+                    self.model.score_word_in(&one, &cols, 1, &mut scores);
+                } else {
+                    buf.clear();
+                    buf.extend(letters.iter().map(|&c| self.variants.fold(c)));
+                    self.model.score_word_in(&buf, &cols, 1, &mut scores);
+                }
             } else {
                 self.model
                     .score_word_in(letters, &cols, LATIN_ORDER, &mut scores);
             }
+            read += 1;
             if x.script == Script::Han {
                 han_read += 1;
             }
         }
         (
-            self.finish_scores(&scores, han_read, list.len() - han_read, cands, script),
+            self.finish_scores(&scores, han_read, read - han_read, cands, script),
             scores.chars,
         )
     }
@@ -362,30 +379,27 @@ impl Detector {
         } else {
             script
         };
-        let list: Vec<&Word> = w
-            .words
-            .iter()
-            .filter(|x| group(x.script) == group(script))
-            .collect();
         let cands: Vec<Lang> = self
             .langs
             .iter()
             .copied()
             .filter(|l| l.writes(script))
             .collect();
-        let (raw, n) = self.raw_scores(&w, &list, &cands, script, None);
+        let gi = group(script) as usize;
+        let (raw, n) = self.raw_scores(&w, &w.words, gi, &cands, script, None);
         (raw.len() > 1).then_some((raw, n))
     }
 
     fn score(
         &self,
         w: &Words,
-        list: &[&Word],
+        list: &[Word],
+        gi: usize,
         cands: &[Lang],
         script: Script,
         stop: Option<f32>,
     ) -> Detection {
-        let (raw, chars) = self.raw_scores(w, list, cands, script, stop);
+        let (raw, chars) = self.raw_scores(w, list, gi, cands, script, stop);
         let mut post = posterior(&raw, chars, self.model.calibration());
         post.truncate(3);
         Detection {
@@ -428,7 +442,7 @@ fn no_kana_log_prior(han: usize) -> f32 {
 
 /// `scores`' log-likelihoods with the kana prior applied: Japanese text almost always has kana, so
 /// a Han-script text with none (`kana == 0`, `han` Han words) needs more evidence for Japanese.
-fn with_kana_prior(
+pub(crate) fn with_kana_prior(
     scores: &Scores,
     han: usize,
     kana: usize,
@@ -442,8 +456,45 @@ fn with_kana_prior(
     log_prob
 }
 
+/// Every script, in declaration order.
+const SCRIPTS: [Script; 7] = [
+    Script::Latin,
+    Script::Han,
+    Script::Kana,
+    Script::Hangul,
+    Script::Cyrillic,
+    Script::Arabic,
+    Script::Other,
+];
+
+/// Letters of the words of `list` (words of `w`) times their script's weight, summed per script
+/// group. Every term is a multiple of 0.5, so below 2^23 every partial sum is exact in `f32` and
+/// any order of summing gives the same floats: for texts of fewer than 2^18 letters the letters
+/// are counted per script (18-bit fields of one `u128`, which no count can overflow) and weighted
+/// once; longer texts sum word by word.
+fn group_weights(w: &Words, list: &[Word]) -> [f32; 7] {
+    const BITS: usize = 18;
+    let mut weight = [0f32; 7];
+    if w.chars.len() < 1 << BITS {
+        let mut packed = 0u128;
+        for x in list {
+            packed += ((x.end - x.start) as u128) << (BITS * x.script as usize);
+        }
+        for (i, s) in SCRIPTS.iter().enumerate() {
+            let n = (packed >> (BITS * i)) as u32 & ((1 << BITS) - 1);
+            weight[group(*s) as usize] += n as f32 * s.weight();
+        }
+    } else {
+        for x in list {
+            let g = group(x.script);
+            weight[g as usize] += (x.end - x.start) as f32 * x.script.weight();
+        }
+    }
+    weight
+}
+
 /// Script groups: Han and kana share one.
-fn group(s: Script) -> u8 {
+pub(crate) fn group(s: Script) -> u8 {
     match s {
         Script::Latin => 0,
         Script::Han | Script::Kana => 1,
@@ -454,7 +505,7 @@ fn group(s: Script) -> u8 {
     }
 }
 
-const SCRIPT_OF_GROUP: [Script; 7] = [
+pub(crate) const SCRIPT_OF_GROUP: [Script; 7] = [
     Script::Latin,
     Script::Han,
     Script::Hangul,
@@ -523,6 +574,25 @@ mod tests {
         assert!(matches!(r.best, Some(Lang::En | Lang::Es)));
         assert!(Detector::builder().languages(&[]).build().is_err());
         assert!(Detector::builder().language_codes(&["en", "xx"]).is_err());
+    }
+
+    #[test]
+    fn script_counts_weigh_as_word_sums() {
+        assert!(SCRIPTS.iter().enumerate().all(|(i, s)| *s as usize == i));
+        let text = "据报道 Safeguard Defenders 发布报告称中国の警察 한국 текст عربي α ".repeat(5);
+        let w = words(&text);
+        let mut by_word = [0f32; 7];
+        for x in &w.words {
+            by_word[group(x.script) as usize] += (x.end - x.start) as f32 * x.script.weight();
+        }
+        assert_eq!(group_weights(&w, &w.words), by_word);
+        assert_eq!(group_weights(&w, &w.words[3..9]), {
+            let mut s = [0f32; 7];
+            for x in &w.words[3..9] {
+                s[group(x.script) as usize] += (x.end - x.start) as f32 * x.script.weight();
+            }
+            s
+        });
     }
 
     #[test]

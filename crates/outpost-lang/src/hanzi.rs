@@ -29,10 +29,42 @@ impl ZhVariant {
 }
 
 /// Traditional-only and Simplified-only characters.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct HanVariants {
     t2s: HashMap<char, char>,
     simp_only: HashSet<char>,
+    /// The Basic Multilingual Plane's characters of `t2s` and of `simp_only` as bit sets (one bit
+    /// per code point), so the common case is answered without hashing.
+    trad_bits: Box<[u64; BMP_WORDS]>,
+    simp_bits: Box<[u64; BMP_WORDS]>,
+}
+
+/// `u64` words of a bit set over the Basic Multilingual Plane.
+const BMP_WORDS: usize = 0x10000 / 64;
+
+/// The bit set of the BMP characters of `chars`.
+fn bmp_bits(chars: impl Iterator<Item = char>) -> Box<[u64; BMP_WORDS]> {
+    let mut bits = Box::new([0u64; BMP_WORDS]);
+    for c in chars {
+        let u = c as usize;
+        if u < 0x10000 {
+            bits[u >> 6] |= 1 << (u & 63);
+        }
+    }
+    bits
+}
+
+/// Whether BMP character `c` is in `bits`; `None` outside the BMP.
+#[inline]
+fn bmp_has(bits: &[u64; BMP_WORDS], c: char) -> Option<bool> {
+    let u = c as usize;
+    (u < 0x10000).then(|| bits[u >> 6] >> (u & 63) & 1 != 0)
+}
+
+impl Default for HanVariants {
+    fn default() -> Self {
+        Self::from_sets(HashMap::default(), HashSet::default())
+    }
 }
 
 /// Counts of variant-specific characters in a text.
@@ -59,9 +91,17 @@ impl VariantCounts {
 impl HanVariants {
     /// Builds the table from Traditional->Simplified pairs and Simplified-only characters.
     pub fn from_parts(t2s: Vec<(char, char)>, simp_only: Vec<char>) -> Self {
+        Self::from_sets(t2s.into_iter().collect(), simp_only.into_iter().collect())
+    }
+
+    fn from_sets(t2s: HashMap<char, char>, simp_only: HashSet<char>) -> Self {
+        let trad_bits = bmp_bits(t2s.keys().copied());
+        let simp_bits = bmp_bits(simp_only.iter().copied());
         Self {
-            t2s: t2s.into_iter().collect(),
-            simp_only: simp_only.into_iter().collect(),
+            t2s,
+            simp_only,
+            trad_bits,
+            simp_bits,
         }
     }
 
@@ -104,7 +144,7 @@ impl HanVariants {
                 _ => return Err(bad()),
             }
         }
-        Ok(Self { t2s, simp_only })
+        Ok(Self::from_sets(t2s, simp_only))
     }
 
     /// Writes the text format (sorted, so the output is reproducible).
@@ -128,17 +168,22 @@ impl HanVariants {
 
     /// The Simplified form of a Traditional-only character; any other character unchanged.
     pub fn fold(&self, c: char) -> char {
+        if bmp_has(&self.trad_bits, c) == Some(false) {
+            return c;
+        }
         self.t2s.get(&c).copied().unwrap_or(c)
     }
 
     /// True when `c` exists only in Traditional Chinese.
+    #[inline]
     pub fn is_traditional(&self, c: char) -> bool {
-        self.t2s.contains_key(&c)
+        bmp_has(&self.trad_bits, c).unwrap_or_else(|| self.t2s.contains_key(&c))
     }
 
     /// True when `c` exists only in Simplified Chinese.
+    #[inline]
     pub fn is_simplified(&self, c: char) -> bool {
-        self.simp_only.contains(&c)
+        bmp_has(&self.simp_bits, c).unwrap_or_else(|| self.simp_only.contains(&c))
     }
 
     /// Counts variant-specific characters in `text`.
@@ -158,6 +203,20 @@ impl HanVariants {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bit_sets_answer_as_the_hash_tables() {
+        let v = HanVariants::shipped().unwrap();
+        let mut checked = 0;
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(v.is_traditional(c), v.t2s.contains_key(&c), "{c}");
+            assert_eq!(v.is_simplified(c), v.simp_only.contains(&c), "{c}");
+            assert_eq!(v.fold(c), v.t2s.get(&c).copied().unwrap_or(c), "{c}");
+            checked += 1;
+        }
+        assert!(checked > 1_000_000);
+        assert!(!HanVariants::default().is_traditional('國'));
+    }
 
     #[test]
     fn shipped_table_tells_variants_apart() {

@@ -28,6 +28,10 @@
 //! whatlang first pass would only add time and its confident mistakes. whatlang stays the speed and
 //! accuracy baseline in [`eval`] and in the `langid` bench.
 //!
+//! Module [`mod@reference`] keeps the earlier scoring path (before the lazy n-gram lookups and the
+//! cache-friendly table) as the oracle of the exactness tests (`tests/same_detections.rs`) and the
+//! baseline of the `langid` bench: every detection of the current code equals it bit for bit.
+//!
 //! Feature `compare` adds lingua (as a baseline), the Traditional-Chinese test-set generator and the
 //! builder of the shipped tables (module `train`); the default build needs neither lingua nor OpenCC.
 
@@ -36,6 +40,7 @@ pub mod error;
 pub mod hanzi;
 pub mod lang;
 pub mod ngram;
+pub mod reference;
 pub mod script;
 pub mod segment;
 pub mod text;

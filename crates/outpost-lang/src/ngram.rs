@@ -60,6 +60,17 @@ fn dequantise(q: u8) -> f32 {
     (q as f32 - 255.0) / QSCALE
 }
 
+/// `dequantise(q) + BACKOFF * b` for every byte `q` and backoff count `b` in 0..8.
+fn backoff_table() -> Box<[[f32; 256]; 8]> {
+    let mut t = Box::new([[0f32; 256]; 8]);
+    for (b, row) in t.iter_mut().enumerate() {
+        for (q, v) in row.iter_mut().enumerate() {
+            *v = dequantise(q as u8) + BACKOFF * b as f32;
+        }
+    }
+    t
+}
+
 /// One entry of a model being written: n-gram hash and `(column, ln p)` pairs.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -125,7 +136,26 @@ pub fn patch_calibration(bytes: &mut [u8], calibration: [f32; 2]) -> Result<(), 
     Ok(())
 }
 
-/// A loaded n-gram model: an open-addressing table from n-gram hash to one byte per language.
+/// Letters of a word whose n-grams are hashed (and their table lines fetched) in one go.
+const CHUNK: usize = 16;
+
+/// Bytes of a table row: room for the most columns a model may have (18).
+const ROW: usize = 20;
+
+/// One table slot: the n-gram hash (0 = empty), its row and the set of its non-zero columns, in
+/// one 32-byte, 32-aligned block so that a lookup touches a single cache line (the key and its
+/// row used to live in two arrays).
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(32))]
+struct Slot {
+    key: u64,
+    row: [u8; ROW],
+    /// Bit `c` set when `row[c] != 0`.
+    nonzero: u32,
+}
+
+/// A loaded n-gram model: an open-addressing table (linear probing) from n-gram hash to one byte
+/// per language.
 #[derive(Debug, Clone)]
 pub struct NgramModel {
     /// Column of each [`Lang`] (by [`Lang::index`]), if the model has it.
@@ -133,9 +163,11 @@ pub struct NgramModel {
     ncols: usize,
     max_order: usize,
     calibration: [f32; 2],
-    keys: Vec<u64>,
-    rows: Vec<u8>,
+    slots: Vec<Slot>,
     mask: usize,
+    /// `deq[b][q]`: the log probability of byte `q` after `b` backoff steps,
+    /// `dequantise(q) + BACKOFF * b` (computed once, the same floats).
+    deq: Box<[[f32; 256]; 8]>,
 }
 
 /// Log-likelihood of a text under each language of a model.
@@ -171,38 +203,51 @@ impl NgramModel {
         let alpha = r.f32().ok_or_else(|| bad("truncated header"))?;
         let n = r.u32().ok_or_else(|| bad("truncated header"))? as usize;
         let cap = capacity(n);
-        let mut keys = vec![0u64; cap];
-        let mut rows = vec![0u8; cap * ncols];
+        let mut slots = vec![
+            Slot {
+                key: 0,
+                row: [0; ROW],
+                nonzero: 0,
+            };
+            cap
+        ];
         let mask = cap - 1;
         for _ in 0..n {
             let h = r.u64().ok_or_else(|| bad("truncated entry"))?;
             let m = r.u32().ok_or_else(|| bad("truncated entry"))?;
             let mut slot = (h as usize) & mask;
-            while keys[slot] != 0 {
+            while slots[slot].key != 0 {
                 slot = (slot + 1) & mask;
             }
-            keys[slot] = h;
+            slots[slot].key = h;
             if m >> ncols != 0 {
                 return Err(bad("column mask out of range"));
             }
             let vals = r
                 .take(m.count_ones() as usize)
                 .ok_or_else(|| bad("truncated entry"))?;
-            let row = &mut rows[slot * ncols..(slot + 1) * ncols];
+            let s = &mut slots[slot];
             let mut bits = m;
             for &v in vals {
-                row[bits.trailing_zeros() as usize] = v;
+                s.row[bits.trailing_zeros() as usize] = v;
                 bits &= bits - 1;
             }
+            // From the row itself (a stored zero byte is no value).
+            s.nonzero = s
+                .row
+                .iter()
+                .enumerate()
+                .filter(|(_, q)| **q != 0)
+                .fold(0, |m, (c, _)| m | 1 << c);
         }
         Ok(Self {
             col_of,
             ncols,
             max_order,
             calibration: [t0, alpha],
-            keys,
-            rows,
+            slots,
             mask,
+            deq: backoff_table(),
         })
     }
 
@@ -229,21 +274,56 @@ impl NgramModel {
 
     /// Number of bytes the table occupies in memory.
     pub fn heap_bytes(&self) -> usize {
-        self.keys.len() * 8 + self.rows.len()
+        self.slots.len() * std::mem::size_of::<Slot>()
     }
 
-    fn row(&self, h: u64) -> Option<&[u8]> {
+    /// The row of the n-gram with hash `h` (never 0), `None` when the table does not hold it.
+    #[inline]
+    fn row(&self, h: u64) -> Option<&Slot> {
         let mut slot = (h as usize) & self.mask;
         loop {
-            let k = self.keys[slot];
-            if k == h {
-                return Some(&self.rows[slot * self.ncols..(slot + 1) * self.ncols]);
+            let s = &self.slots[slot];
+            if s.key == h {
+                return Some(s);
             }
-            if k == 0 {
+            if s.key == 0 {
                 return None;
             }
             slot = (slot + 1) & self.mask;
         }
+    }
+
+    /// Starts loading the home slot of hash `h` into the cache (a hint: no effect on results).
+    #[inline(always)]
+    fn prefetch_slot(&self, h: u64) {
+        let slot = &self.slots[(h as usize) & self.mask];
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a prefetch is a hint that never faults, and `slot` is a live element.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                (slot as *const Slot).cast(),
+            );
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        // Elsewhere a plain load: it does not stall the independent work after it.
+        std::hint::black_box(slot.key);
+    }
+
+    /// The table in the layout of the first versions (a key array and a row array of `ncols`
+    /// bytes per slot, same slots), for [`crate::reference`].
+    pub(crate) fn split_table(&self) -> (Vec<u64>, Vec<u8>, usize, usize) {
+        let keys = self.slots.iter().map(|s| s.key).collect();
+        let rows = self
+            .slots
+            .iter()
+            .flat_map(|s| s.row[..self.ncols].iter().copied())
+            .collect();
+        (keys, rows, self.ncols, self.mask)
+    }
+
+    /// Column of `lang` in the table, if the model has it.
+    pub(crate) fn column_of(&self, lang: Lang) -> Option<u8> {
+        self.col_of[lang.index()]
     }
 
     /// Adds the log-likelihood of one word (lowercase letters of one script) to `scores`, for the
@@ -274,32 +354,81 @@ impl NgramModel {
 
     /// [`NgramModel::score_word`] with the candidates' columns computed beforehand by
     /// [`NgramModel::columns`].
+    ///
+    /// Each letter scores, per column, the longest n-gram ending at it that the column has
+    /// (stupid backoff). The rows are looked up lazily from the longest order down and the
+    /// lookups stop as soon as every column has its value: a column's value only depends on the
+    /// rows down to its first non-zero byte, so this equals looking every order up.
     pub fn score_word_in(&self, word: &[char], cols: &Columns, order: usize, scores: &mut Scores) {
         let order = order.min(self.max_order).clamp(1, 7);
         let cols = &cols.pairs[..cols.len];
-        let mut rows: [Option<&[u8]>; 8] = [None; 8];
+        // The candidates' table columns as a bit set.
+        let all: u32 = cols.iter().fold(0, |m, &(_, c)| m | 1 << c);
+        // Running sums per column, added to in the same order as before (so the same floats).
+        let mut acc = [0f32; 18];
+        for (j, &(li, _)) in cols.iter().enumerate() {
+            acc[j] = scores.log_prob[li as usize];
+        }
+        if order == 1 {
+            // Unigrams only (Han and kana letters): one row per letter, nothing to back off to.
+            let deq = &self.deq[0];
+            for &ch in word {
+                let row = self.row(finish_hash(fnv_step(FNV_BASIS, ch), 1));
+                for (j, &(_, c)) in cols.iter().enumerate() {
+                    let q = row.map_or(0, |r| r.row[c as usize]);
+                    acc[j] += if q != 0 { deq[q as usize] } else { FLOOR };
+                }
+            }
+            for (j, &(li, _)) in cols.iter().enumerate() {
+                scores.log_prob[li as usize] = acc[j];
+            }
+            scores.chars += word.len();
+            return;
+        }
         // FNV states of the n-grams ending at the current letter, by length (the same hashes as
         // `ngram_hash` of each, computed incrementally).
         let mut state = [FNV_BASIS; 8];
-        for (i, &ch) in word.iter().enumerate() {
-            let kmax = order.min(i + 1);
-            for k in (1..=kmax).rev() {
-                state[k] = fnv_step(state[k - 1], ch);
-                rows[k] = self.row(finish_hash(state[k], k));
-            }
-            for &(li, c) in cols {
-                let mut s = FLOOR;
+        let mut hashes = [[0u64; 8]; CHUNK];
+        for (c, chunk) in word.chunks(CHUNK).enumerate() {
+            // First every n-gram's hash, prefetching its home slot: the table lines load
+            // together instead of one after the other in the lazy pass.
+            for (j, &ch) in chunk.iter().enumerate() {
+                let kmax = order.min(c * CHUNK + j + 1);
                 for k in (1..=kmax).rev() {
-                    if let Some(row) = rows[k] {
-                        let q = row[c as usize];
-                        if q != 0 {
-                            s = dequantise(q) + BACKOFF * (kmax - k) as f32;
-                            break;
-                        }
+                    state[k] = fnv_step(state[k - 1], ch);
+                    let h = finish_hash(state[k], k);
+                    hashes[j][k] = h;
+                    self.prefetch_slot(h);
+                }
+            }
+            for (j, hs) in hashes[..chunk.len()].iter().enumerate() {
+                let kmax = order.min(c * CHUNK + j + 1);
+                // Values by table column; `pending` holds the candidate columns without one yet.
+                let mut vals = [FLOOR; 32];
+                let mut pending = all;
+                for k in (1..=kmax).rev() {
+                    let Some(slot) = self.row(hs[k]) else {
+                        continue;
+                    };
+                    let mut hit = pending & slot.nonzero;
+                    pending &= !hit;
+                    let deq = &self.deq[kmax - k];
+                    while hit != 0 {
+                        let c = hit.trailing_zeros() as usize;
+                        hit &= hit - 1;
+                        vals[c & 31] = deq[slot.row[c] as usize];
+                    }
+                    if pending == 0 {
+                        break;
                     }
                 }
-                scores.log_prob[li as usize] += s;
+                for (a, &(_, c)) in acc.iter_mut().zip(cols) {
+                    *a += vals[c as usize & 31];
+                }
             }
+        }
+        for (j, &(li, _)) in cols.iter().enumerate() {
+            scores.log_prob[li as usize] = acc[j];
         }
         scores.chars += word.len();
     }

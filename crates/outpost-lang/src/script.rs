@@ -24,6 +24,7 @@ pub enum Script {
 impl Script {
     /// The script of a character, or `None` for a character that is not a letter (digits,
     /// punctuation, symbols, spaces, combining marks).
+    #[inline(always)]
     pub fn of(c: char) -> Option<Script> {
         let u = c as u32;
         if c.is_ascii() {
@@ -37,6 +38,16 @@ impl Script {
         if (0x00C0..=0x024F).contains(&u) {
             return (!matches!(u, 0xD7 | 0xF7)).then_some(Script::Latin);
         }
+        if is_punctuation_block(u) {
+            return None;
+        }
+        Self::of_tables(c)
+    }
+
+    /// [`Script::of`] beyond its fast paths.
+    #[inline(never)]
+    fn of_tables(c: char) -> Option<Script> {
+        let u = c as u32;
         let s = match u {
             0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => Script::Latin,
             0xFF21..=0xFF3A | 0xFF41..=0xFF5A => Script::Latin,
@@ -100,6 +111,13 @@ impl Script {
     }
 }
 
+/// Blocks without a single letter that news text uses often (general punctuation: dashes and
+/// quotes; CJK punctuation; full-width punctuation and digits): answered without the Unicode
+/// tables (a test checks every code point of them).
+fn is_punctuation_block(u: u32) -> bool {
+    matches!(u, 0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 | 0xFF00..=0xFF20)
+}
+
 fn is_combining(u: u32) -> bool {
     matches!(u, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
@@ -129,5 +147,20 @@ mod tests {
         for c in ['1', ' ', '。', '、', '«', '×', 'ー', '・', '\u{301}'] {
             assert_eq!(Script::of(c), None, "{c:?}");
         }
+    }
+
+    #[test]
+    fn punctuation_blocks_hold_no_letter() {
+        let mut n = 0;
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if is_punctuation_block(c as u32) {
+                assert!(!c.is_alphabetic(), "{c:?}");
+                n += 1;
+            }
+        }
+        assert_eq!(n, 0x70 + 5 + 0x19 + 0x21);
+        assert_eq!(Script::of('，'), None);
+        assert_eq!(Script::of('”'), None);
+        assert_eq!(Script::of('〆'), Some(Script::Other));
     }
 }

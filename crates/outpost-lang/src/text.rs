@@ -44,11 +44,12 @@ fn urlish(c: char) -> bool {
 
 /// Marks code points that belong to URLs (`http://`, `https://`, `www.`) and e-mail addresses,
 /// which say nothing about the language of the text around them.
-fn url_mask(chars: &[char]) -> Vec<bool> {
+pub(crate) fn url_mask(chars: &[char]) -> Vec<bool> {
     let mut mask = vec![false; chars.len()];
     let n = chars.len();
+    // The patterns are ASCII: their length in code points is their length in bytes.
     let starts_with = |i: usize, p: &str| {
-        let len = p.chars().count();
+        let len = p.len();
         i + len <= n
             && chars[i..i + len]
                 .iter()
@@ -58,7 +59,9 @@ fn url_mask(chars: &[char]) -> Vec<bool> {
     let mut i = 0;
     while i < n {
         let boundary = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+        // Every pattern starts with h or w.
         if boundary
+            && matches!(chars[i], 'h' | 'H' | 'w' | 'W')
             && (starts_with(i, "http://") || starts_with(i, "https://") || starts_with(i, "www."))
         {
             let mut j = i;
@@ -99,12 +102,13 @@ pub fn words(text: &str) -> Words {
     } else {
         Vec::new()
     };
-    let mut out = Words {
-        chars: Vec::with_capacity(text.len()),
-        words: Vec::new(),
-        cp_len: 0,
-    };
-    let mut cur: Option<Word> = None;
+    let mut chars = Vec::with_capacity(text.len());
+    // At most one word per 3 bytes but for ASCII runs of one letter; one allocation almost
+    // always.
+    let mut list = Vec::with_capacity((text.len() / 3 + 1).min(4096));
+    // The word being read (never Han or kana: those are words of one letter, kept at once):
+    // script, first letter in `chars`, first code point.
+    let mut cur: Option<(Script, usize, usize)> = None;
     let mut n = 0;
     for (i, c) in text.chars().enumerate() {
         n = i + 1;
@@ -113,52 +117,89 @@ pub fn words(text: &str) -> Words {
         } else {
             Script::of(c)
         };
-        let single = matches!(script, Some(Script::Han | Script::Kana));
-        match (script, cur.as_mut()) {
-            (Some(s), Some(w)) if w.script == s && !single => {
-                push_lower(&mut out.chars, c);
-                w.end = out.chars.len();
-                w.cp_end = i + 1;
-            }
-            (Some(s), _) => {
-                if let Some(w) = cur.take() {
-                    out.words.push(w);
+        match script {
+            Some(s) if matches!(cur, Some((cs, _, _)) if cs == s) => push_lower(&mut chars, c),
+            Some(s) => {
+                if let Some((cs, start, cp)) = cur.take() {
+                    list.push(Word {
+                        script: cs,
+                        start,
+                        end: chars.len(),
+                        cp_start: cp,
+                        cp_end: i,
+                    });
                 }
-                let start = out.chars.len();
-                push_lower(&mut out.chars, c);
-                cur = Some(Word {
-                    script: s,
-                    start,
-                    end: out.chars.len(),
-                    cp_start: i,
-                    cp_end: i + 1,
-                });
+                let start = chars.len();
+                push_lower(&mut chars, c);
+                if matches!(s, Script::Han | Script::Kana) {
+                    list.push(Word {
+                        script: s,
+                        start,
+                        end: chars.len(),
+                        cp_start: i,
+                        cp_end: i + 1,
+                    });
+                } else {
+                    cur = Some((s, start, i));
+                }
             }
-            (None, _) => {
-                if let Some(w) = cur.take() {
-                    out.words.push(w);
+            None => {
+                if let Some((cs, start, cp)) = cur.take() {
+                    list.push(Word {
+                        script: cs,
+                        start,
+                        end: chars.len(),
+                        cp_start: cp,
+                        cp_end: i,
+                    });
                 }
             }
         }
     }
-    if let Some(w) = cur.take() {
-        out.words.push(w);
+    if let Some((cs, start, cp)) = cur {
+        list.push(Word {
+            script: cs,
+            start,
+            end: chars.len(),
+            cp_start: cp,
+            cp_end: n,
+        });
     }
-    out.cp_len = n;
-    out
+    Words {
+        chars,
+        words: list,
+        cp_len: n,
+    }
 }
 
+/// Pushes the lowercase of `c` (full-width Latin letters folded to ASCII).
+#[inline(always)]
 fn push_lower(buf: &mut Vec<char>, c: char) {
-    if c.is_ascii() {
-        buf.push(c.to_ascii_lowercase());
+    let u = c as u32;
+    let lower = if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else if (0xC0..=0xDE).contains(&u) && u != 0xD7 {
+        // Latin-1 capitals: the lowercase letter is 0x20 higher.
+        char::from_u32(u + 0x20).unwrap_or(c)
+    } else if matches!(u, 0xDF..=0xFF | 0x3040..=0x30FF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3) {
+        // Latin-1 lowercase letters (and ÷), kana, CJK ideographs, hangul syllables: their
+        // lowercase is themselves.
+        c
     } else {
-        // Full-width Latin letters fold to ASCII.
-        let c = match c as u32 {
-            u @ (0xFF21..=0xFF3A | 0xFF41..=0xFF5A) => char::from_u32(u - 0xFEE0).unwrap_or(c),
-            _ => c,
-        };
-        buf.extend(c.to_lowercase());
-    }
+        return push_lower_tables(buf, c);
+    };
+    buf.push(lower);
+}
+
+/// [`push_lower`] by the Unicode tables.
+#[inline(never)]
+fn push_lower_tables(buf: &mut Vec<char>, c: char) {
+    // Full-width Latin letters fold to ASCII.
+    let c = match c as u32 {
+        u @ (0xFF21..=0xFF3A | 0xFF41..=0xFF5A) => char::from_u32(u - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    buf.extend(c.to_lowercase());
 }
 
 #[cfg(test)]
@@ -187,6 +228,44 @@ mod tests {
         assert_eq!(got[2], ("警".into(), Script::Han, 9, 10));
         assert_eq!(got[3], ("察".into(), Script::Han, 10, 11));
         assert_eq!(got[4], ("señor".into(), Script::Latin, 12, 17));
+    }
+
+    #[test]
+    fn fast_lowercase_equals_unicode_lowercase() {
+        let mut buf = Vec::new();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            buf.clear();
+            push_lower(&mut buf, c);
+            let c2 = match c as u32 {
+                u @ (0xFF21..=0xFF3A | 0xFF41..=0xFF5A) => char::from_u32(u - 0xFEE0).unwrap(),
+                _ => c,
+            };
+            let want: Vec<char> = c2.to_lowercase().collect();
+            assert_eq!(buf, want, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn words_as_the_reference_splits_them() {
+        let texts = [
+            "Él dijo: 警察 Señor",
+            "见https://example.com/a?b=c与 info@police.example.org 联系 www.test.org",
+            "İSTANBUL ＡＢＣ straße ÀÉÎ — «quote» 警務の調査、한국어 текст عربي α",
+            "警察はマドリードの中国の警察署を調べている。カタカナ",
+            "",
+            "  12 !!",
+            "end",
+            "a",
+            "警",
+        ];
+        for t in texts {
+            let (a, b) = (words(t), crate::reference::words(t));
+            assert_eq!(
+                (&a.chars, &a.words, a.cp_len),
+                (&b.chars, &b.words, b.cp_len),
+                "{t}"
+            );
+        }
     }
 
     #[test]
