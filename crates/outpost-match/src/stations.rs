@@ -444,16 +444,6 @@ const LATIN_TERMS: &[(&str, &str, Kind)] = &[
         Kind::Station(0.95),
     ),
     (
-        "centro de servicio de policia en el extranjero",
-        "overseas_police_service_station",
-        Kind::Station(0.95),
-    ),
-    (
-        "centro de servicio en el extranjero",
-        "overseas_police_service_station",
-        Kind::Generic(0.8, 0.4),
-    ),
-    (
         "estacion qiao",
         "police_overseas_chinese_post",
         Kind::Station(0.8),
