@@ -76,6 +76,12 @@ pub struct Document {
     /// Where the document was read from.
     #[serde(default)]
     pub source: SourceLocation,
+    /// True when the reader already ran the pipeline's pre-filter on exactly this `text` and it
+    /// ruled the article out (`outpost_io::extract::ScreenedExtractor`); a pipeline with a
+    /// pre-filter then skips its own check. Never read from or written to JSON: input cannot set it.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub screened_out: bool,
 }
 
 impl Document {
@@ -89,6 +95,7 @@ impl Document {
             date: None,
             lang: None,
             source: SourceLocation::default(),
+            screened_out: false,
         }
     }
 }

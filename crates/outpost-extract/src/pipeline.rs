@@ -191,9 +191,12 @@ impl Pipeline {
     }
 
     /// Runs the pipeline on one document. Never fails; an empty text gives no spans and no records.
+    /// With a pre-filter, a document its reader marked `screened_out` (the same pre-filter already
+    /// ruled this text out) is not checked again.
     pub fn process(&self, document: Document) -> DocOutput {
         if let Some(screen) = &self.screen {
-            if !(screen.check)(&document.text) {
+            // A reader that ran this pre-filter on this very text already said no.
+            if document.screened_out || !(screen.check)(&document.text) {
                 let (lang, _) = Self::language(
                     screen.detector.as_ref(),
                     &document.text,
@@ -302,5 +305,20 @@ mod tests {
         assert!(!out.screened_out);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert!(out.summary.relevance >= 0.5);
+        // A reader's verdict on the same text is trusted (no second check) when a pre-filter is
+        // set, and ignored without one.
+        let mut marked = Document::new(
+            "marked",
+            "La policía investiga una comisaría china en Madrid.",
+        );
+        marked.screened_out = true;
+        let out = p.process(marked.clone());
+        assert!(out.screened_out);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let plain = Pipeline::builder()
+            .recognizer(Counting(calls.clone()))
+            .build();
+        assert!(!plain.process(marked).screened_out);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 }

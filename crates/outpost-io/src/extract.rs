@@ -23,6 +23,9 @@ pub struct Extracted {
     pub date: Option<String>,
     /// The language declared by the page (`<html lang>`), when present.
     pub lang: Option<String>,
+    /// True when a [`ScreenedExtractor`]'s screen ruled the page out: `text` is then the whole
+    /// visible text that the screen read and rejected.
+    pub screened_out: bool,
 }
 
 /// Takes the main text and metadata out of an HTML page (already decoded to a string).
@@ -53,6 +56,7 @@ impl TextExtractor for BaselineExtractor {
             text: page.text,
             date: meta_date(html),
             lang: page.lang,
+            screened_out: false,
         }
     }
 }
@@ -119,6 +123,7 @@ impl TextExtractor for ReadabilityExtractor {
                     text,
                     date,
                     lang,
+                    screened_out: false,
                 }
             }
             Err(_) => fallback(),
@@ -180,7 +185,10 @@ pub type ScreenFn = dyn Fn(&str) -> bool + Send + Sync;
 ///
 /// Sound when the screen only looks for terms that occur in the main text as written (the main
 /// text is part of the whole text), which is what a pre-filter does; it is the costly DOM parse of
-/// Readability-style extraction that is skipped for the other pages.
+/// Readability-style extraction that is skipped for the other pages. Pages ruled out are marked
+/// ([`Extracted::screened_out`], carried to `Document::screened_out`), and a pipeline with a
+/// pre-filter trusts the mark instead of checking the text again: screen with that pipeline's own
+/// pre-filter (`outpost_extract::Pipeline::prefilter_check`).
 ///
 /// ```
 /// use outpost_io::extract::{BaselineExtractor, ScreenedExtractor, TextExtractor};
@@ -225,6 +233,7 @@ impl TextExtractor for ScreenedExtractor {
                 text: page.text,
                 date: None,
                 lang: page.lang,
+                screened_out: true,
             }
         }
     }
@@ -392,8 +401,10 @@ mod tests {
         assert_eq!(out.text, "FULL Inicio\nUna comisaría china en Madrid.");
         let out = e.extract("<title>海外警务服务站</title><p>内容</p>", None);
         assert!(out.text.starts_with("FULL"));
+        assert!(!out.screened_out);
         let out = e.extract("<title>Deportes</title><p>El Madrid ganó.</p>", None);
         assert_eq!(out.text, "El Madrid ganó.");
+        assert!(out.screened_out);
         assert_eq!(out.title.as_deref(), Some("Deportes"));
         assert_eq!(full.0.load(std::sync::atomic::Ordering::SeqCst), 2);
         assert_eq!(e.name(), "marking");

@@ -87,6 +87,7 @@ pub fn html_document(
         date: page.date.or(date),
         lang: page.lang,
         source: location,
+        screened_out: page.screened_out,
     })
 }
 
@@ -290,6 +291,7 @@ impl Converter {
                             .header("WARC-Identified-Content-Language")
                             .and_then(|l| l.split(',').next().map(|s| s.trim().to_string())),
                         source: location,
+                        screened_out: false,
                     }))
                 } else {
                     self.skips.add(&format!("{kind} (not text)"));

@@ -106,6 +106,7 @@ pub fn parse_record(line: &str, location: SourceLocation, fields: &FieldMap) -> 
         date: opt_string(map.get(&fields.date)),
         lang: opt_string(map.get(&fields.lang)),
         source: location,
+        screened_out: false,
     })
 }
 
