@@ -139,6 +139,11 @@ pub struct Prefilter {
     zh_chars: Arc<HashSet<char>>,
     /// The Latin (ASCII) station anchors, for runs of letters with two accents.
     latin_station: Arc<AhoCorasick>,
+    /// Every raw spelling of the station anchors alone (overlapping matches reported), to find a
+    /// station anchor hidden behind an overlapping non-station match of `anchors`.
+    station_only: Arc<AhoCorasick>,
+    /// Bytes of the longest pattern of `station_only`.
+    station_max_len: usize,
 }
 
 impl Prefilter {
@@ -252,6 +257,18 @@ impl Prefilter {
                     .map(|(w, _)| w.as_str()),
             )
             .map_err(|e| MatchError::Automaton(e.to_string()))?;
+        let station_patterns: Vec<&String> = patterns
+            .iter()
+            .zip(kinds.iter())
+            .filter(|(_, &k)| k & STATION != 0)
+            .map(|(p, _)| p)
+            .collect();
+        let station_max_len = station_patterns.iter().map(|p| p.len()).max().unwrap_or(0);
+        let station_only = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&station_patterns)
+            .map_err(|e| MatchError::Automaton(e.to_string()))?;
         let anchors = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -268,6 +285,8 @@ impl Prefilter {
             classes: Arc::new(classes),
             zh_chars: Arc::new(zh_chars),
             latin_station: Arc::new(latin_station),
+            station_only: Arc::new(station_only),
+            station_max_len,
         })
     }
 
@@ -316,17 +335,25 @@ impl Prefilter {
     }
 
     /// Stage 1 only: which kinds of anchor occur in `text` (station, bureau).
-    /// A station anchor counts as found when the automaton reports a pattern that could hide
-    /// one (`NEAR_STATION`: 警侨, a bureau anchor, is reported in place of 警侨事务海外服务站).
+    /// A station anchor hidden behind an overlapping match of another anchor (the automaton
+    /// reports 警侨, a bureau anchor, in place of 警侨事务海外服务站) counts as found.
     pub fn anchors_in(&self, text: &str) -> (bool, bool) {
         let mut k = 0u8;
         for m in self.anchors.find_iter(text.as_bytes()) {
-            k |= self.kinds[m.pattern().as_usize()];
-            if k & (STATION | NEAR_STATION) != 0 && k & BUREAU != 0 {
+            let kind = self.kinds[m.pattern().as_usize()];
+            k |= kind & (STATION | BUREAU);
+            if kind & (STATION | NEAR_STATION) == NEAR_STATION
+                && self
+                    .station_overlapping(text.as_bytes(), m.start(), m.end())
+                    .is_some()
+            {
+                k |= STATION;
+            }
+            if k == STATION | BUREAU {
                 break;
             }
         }
-        (k & (STATION | NEAR_STATION) != 0, k & BUREAU != 0)
+        (k & STATION != 0, k & BUREAU != 0)
     }
 
     /// True when `text` could report a station: it names a station term or a bureau that the
@@ -346,16 +373,21 @@ impl Prefilter {
             if k & BUREAU != 0 {
                 widen_into(text, m.start(), m.end(), &mut windows);
             }
-            if k & (STATION | NEAR_STATION) != 0 {
+            if k & STATION != 0 {
                 spots.push(m.start()..m.end());
+            } else if k & NEAR_STATION != 0 {
+                // The automaton reports non-overlapping matches: a station anchor may hide
+                // behind this one (警侨 in 警侨事务海外服务站). Any it hides overlaps it.
+                if let Some(r) = self.station_overlapping(text.as_bytes(), m.start(), m.end()) {
+                    kinds |= STATION;
+                    spots.push(r);
+                }
             }
         }
         if !windows.is_empty() && self.bureau_in(text, windows) {
             return true;
         }
-        // The automaton reports non-overlapping matches: a station anchor may hide behind an
-        // overlapping bureau anchor (警侨 in 警侨事务海外服务站), which then stands for it.
-        if kinds & (STATION | NEAR_STATION) == 0 {
+        if kinds & STATION == 0 {
             return false;
         }
         // Odd spellings may hide a term away from every anchor: search the whole text then.
@@ -366,6 +398,22 @@ impl Prefilter {
         };
         self.stations
             .has_station_term_in(text, &cells, PREFILTER_MIN_SCORE)
+    }
+
+    /// A station anchor occurrence in `b` that overlaps the byte range `start..end` (the first
+    /// found), as an absolute byte range.
+    fn station_overlapping(
+        &self,
+        b: &[u8],
+        start: usize,
+        end: usize,
+    ) -> Option<std::ops::Range<usize>> {
+        let lo = start.saturating_sub(self.station_max_len);
+        let hi = (end + self.station_max_len).min(b.len());
+        self.station_only
+            .find_overlapping_iter(&b[lo..hi])
+            .map(|m| lo + m.start()..lo + m.end())
+            .find(|r| r.start < end && r.end > start)
     }
 
     /// The class bits of `c` (`C_*`): from the table in the Basic Multilingual Plane, else
