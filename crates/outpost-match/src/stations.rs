@@ -581,7 +581,8 @@ struct Tok<'a> {
 }
 
 fn tokens(text: &str) -> Vec<Tok<'_>> {
-    let mut out = Vec::new();
+    // About one token in six bytes of Latin text: one allocation for a pre-filter window.
+    let mut out = Vec::with_capacity((text.len() / 6 + 1).min(256));
     let mut brk = true;
     let b = text.as_bytes();
     let mut i = 0;
