@@ -13,8 +13,9 @@
 //!    case), and Latin words with one accented letter (precomposed Latin-1, or followed by a
 //!    combining accent), since Spanish writes at most one accent per word. The automaton reports
 //!    non-overlapping matches, so a station anchor can hide behind an overlapping bureau anchor
-//!    (警侨 in 警侨事务海外服务站); such bureau anchors stand for a station anchor too. Articles
-//!    without an anchor (the vast majority of news) are rejected here.
+//!    (警侨 in 警侨事务海外服务站): around a match that could hide one, a small search of the
+//!    station anchors alone (overlapping matches) finds it. Articles without an anchor (the vast
+//!    majority of news) are rejected here.
 //! 2. **Confirmation** (only when an anchor fired): the station-term and bureau recognizers run
 //!    as in the pipeline; the article passes when a station term or a bureau scores at least
 //!    [`PREFILTER_MIN_SCORE`] (the pipeline's own threshold for a station term). Bureaus are
@@ -799,8 +800,11 @@ impl Preimages {
             }
             // The whole word in full-width forms (Chinese text writes Latin words so), in
             // lower case, upper case and title case.
-            let wide =
-                |c: char| char::from_u32(c as u32 - 0x21 + 0xFF01).filter(|_| c.is_ascii_graphic());
+            let wide = |c: char| {
+                c.is_ascii_graphic()
+                    .then(|| char::from_u32(c as u32 - 0x21 + 0xFF01))
+                    .flatten()
+            };
             let lower: Option<String> = chars.iter().map(|&c| wide(c)).collect();
             let upper: Option<String> = chars
                 .iter()
