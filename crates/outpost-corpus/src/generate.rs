@@ -289,7 +289,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn police_news_at_its_rate_leaves_the_plants_alone() {
+    fn police_news_comes_at_its_rate_beside_the_plants() {
         let s = tiny_sources();
         let plain = Options {
             rate: 0.1,
@@ -314,7 +314,7 @@ pub(crate) mod tests {
             };
             assert!(sentence.contains(place), "{sentence}");
         }
-        // The same seed plants station reports in as many articles with or without police news.
+        // Station reports are still planted at their rate with police news drawn as well.
         let planted = |o| {
             Generator::new(&s, o)
                 .take(3000)
