@@ -120,15 +120,7 @@ pub fn words(text: &str) -> Words {
         match script {
             Some(s) if matches!(cur, Some((cs, _, _)) if cs == s) => push_lower(&mut chars, c),
             Some(s) => {
-                if let Some((cs, start, cp)) = cur.take() {
-                    list.push(Word {
-                        script: cs,
-                        start,
-                        end: chars.len(),
-                        cp_start: cp,
-                        cp_end: i,
-                    });
-                }
+                close_word(&mut list, cur.take(), chars.len(), i);
                 let start = chars.len();
                 push_lower(&mut chars, c);
                 if matches!(s, Script::Han | Script::Kana) {
@@ -143,32 +135,34 @@ pub fn words(text: &str) -> Words {
                     cur = Some((s, start, i));
                 }
             }
-            None => {
-                if let Some((cs, start, cp)) = cur.take() {
-                    list.push(Word {
-                        script: cs,
-                        start,
-                        end: chars.len(),
-                        cp_start: cp,
-                        cp_end: i,
-                    });
-                }
-            }
+            None => close_word(&mut list, cur.take(), chars.len(), i),
         }
     }
-    if let Some((cs, start, cp)) = cur {
-        list.push(Word {
-            script: cs,
-            start,
-            end: chars.len(),
-            cp_start: cp,
-            cp_end: n,
-        });
-    }
+    close_word(&mut list, cur, chars.len(), n);
     Words {
         chars,
         words: list,
         cp_len: n,
+    }
+}
+
+/// Ends the word being read, if any (`(script, first letter, first code point)`), at letter `end`
+/// of the lowercase buffer and code point `cp_end`.
+#[inline]
+fn close_word(
+    list: &mut Vec<Word>,
+    cur: Option<(Script, usize, usize)>,
+    end: usize,
+    cp_end: usize,
+) {
+    if let Some((script, start, cp_start)) = cur {
+        list.push(Word {
+            script,
+            start,
+            end,
+            cp_start,
+            cp_end,
+        });
     }
 }
 

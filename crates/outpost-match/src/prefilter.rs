@@ -342,12 +342,8 @@ impl Prefilter {
         let mut k = 0u8;
         for m in self.anchors.find_iter(text.as_bytes()) {
             let kind = self.kinds[m.pattern().as_usize()];
-            k |= kind & (STATION | BUREAU);
-            if kind & (STATION | NEAR_STATION) == NEAR_STATION
-                && self
-                    .station_overlapping(text.as_bytes(), m.start(), m.end())
-                    .is_some()
-            {
+            k |= kind & BUREAU;
+            if k & STATION == 0 && self.station_at(text.as_bytes(), &m, kind).is_some() {
                 k |= STATION;
             }
             if k == STATION | BUREAU {
@@ -370,19 +366,13 @@ impl Prefilter {
         let mut spots: Vec<std::ops::Range<usize>> = Vec::new();
         for m in self.anchors.find_iter(text.as_bytes()) {
             let k = self.kinds[m.pattern().as_usize()];
-            kinds |= k;
+            kinds |= k & BUREAU;
             if k & BUREAU != 0 {
                 widen_into(text, m.start(), m.end(), &mut windows);
             }
-            if k & STATION != 0 {
-                spots.push(m.start()..m.end());
-            } else if k & NEAR_STATION != 0 {
-                // The automaton reports non-overlapping matches: a station anchor may hide
-                // behind this one (警侨 in 警侨事务海外服务站). Any it hides overlaps it.
-                if let Some(r) = self.station_overlapping(text.as_bytes(), m.start(), m.end()) {
-                    kinds |= STATION;
-                    spots.push(r);
-                }
+            if let Some(r) = self.station_at(text.as_bytes(), &m, k) {
+                kinds |= STATION;
+                spots.push(r);
             }
         }
         if !windows.is_empty() && self.bureau_in(text, windows) {
@@ -401,20 +391,28 @@ impl Prefilter {
             .has_station_term_in(text, &cells, PREFILTER_MIN_SCORE)
     }
 
-    /// A station anchor occurrence in `b` that overlaps the byte range `start..end` (the first
-    /// found), as an absolute byte range.
-    fn station_overlapping(
+    /// The station anchor that the automaton's match `m` (of kinds `kind`) stands for, as a byte
+    /// range of `b`: the match itself when it is a station anchor; when it could hide one (the
+    /// automaton reports non-overlapping matches: 警侨 in place of 警侨事务海外服务站, and any
+    /// anchor it hides overlaps it), the first station anchor overlapping it; else `None`.
+    fn station_at(
         &self,
         b: &[u8],
-        start: usize,
-        end: usize,
+        m: &aho_corasick::Match,
+        kind: u8,
     ) -> Option<std::ops::Range<usize>> {
-        let lo = start.saturating_sub(self.station_max_len);
-        let hi = (end + self.station_max_len).min(b.len());
+        if kind & STATION != 0 {
+            return Some(m.start()..m.end());
+        }
+        if kind & NEAR_STATION == 0 {
+            return None;
+        }
+        let lo = m.start().saturating_sub(self.station_max_len);
+        let hi = (m.end() + self.station_max_len).min(b.len());
         self.station_only
             .find_overlapping_iter(&b[lo..hi])
-            .map(|m| lo + m.start()..lo + m.end())
-            .find(|r| r.start < end && r.end > start)
+            .map(|x| lo + x.start()..lo + x.end())
+            .find(|r| r.start < m.end() && r.end > m.start())
     }
 
     /// The class bits of `c` (`C_*`): from the table in the Basic Multilingual Plane, else
