@@ -86,18 +86,6 @@ impl SentFeats {
 const BOS: u64 = 0x5eed_0000_0000_0001;
 const EOS: u64 = 0x5eed_0000_0000_0002;
 
-/// Experimental zh feature groups from `OUTPOST_ZH_EXTRA` (bit 1: POS tags of the segmenter's
-/// words; bit 2: dictionary-word lattice).
-fn zh_extra() -> u32 {
-    static X: OnceLock<u32> = OnceLock::new();
-    *X.get_or_init(|| {
-        std::env::var("OUTPOST_ZH_EXTRA")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    })
-}
-
 /// The shared jieba segmenter (its dictionary loads once, on first use).
 pub(crate) fn jieba() -> &'static jieba_rs::Jieba {
     static J: OnceLock<jieba_rs::Jieba> = OnceLock::new();
@@ -380,11 +368,6 @@ fn extract_zh(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
     let joined: String = tokens.concat();
     let mut word_of = vec![(0u64, 0u64, 0u64); n]; // (word hash, pos code, word index)
     let mut words: Vec<u64> = Vec::new();
-    let mut word_tags: Vec<u64> = Vec::new();
-    let extra = zh_extra();
-    // dictionary words covering each character: bits of (position, length) and the longest word
-    // starting / ending there
-    let mut lat = vec![(0u64, 0u64, 0usize, 0u64, 0usize); n];
     {
         let mut tok_end = Vec::with_capacity(n);
         let mut acc = 0;
@@ -394,9 +377,8 @@ fn extract_zh(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
         }
         let mut ti = 0;
         let mut byte = 0;
-        for tok in jieba().tag(&joined, false) {
+        for tok in jieba().cut(&joined, false) {
             let w = tok.word;
-            word_tags.push(hash_str(tok.tag));
             let wend = byte + w.len();
             let first = ti;
             while ti < n && tok_end[ti] <= wend {
@@ -419,36 +401,6 @@ fn extract_zh(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
                 *slot = (wh, pos | (len.min(6) as u64) << 2, widx);
             }
             byte = wend;
-        }
-    }
-    if extra & 2 != 0 {
-        let mut tok_start = Vec::with_capacity(n);
-        let mut acc = 0;
-        for t in tokens {
-            tok_start.push(acc);
-            acc += t.len();
-        }
-        for tok in jieba().cut_all(&joined) {
-            let a = tok_start.partition_point(|&b| b < tok.byte_start);
-            let b = tok_start.partition_point(|&b| b < tok.byte_end);
-            if b <= a + 1 || b > n {
-                continue;
-            }
-            let len = b - a;
-            let lb = (len.min(5) - 2) as u64;
-            let wh = hash_str(tok.word);
-            for (i, l) in lat.iter_mut().enumerate().take(b).skip(a) {
-                let pos = if i == a { 0 } else if i + 1 == b { 2 } else { 1 };
-                l.0 |= 1 << (pos * 4 + lb);
-                if i == a && len > l.2 {
-                    l.1 = wh;
-                    l.2 = len;
-                }
-                if i + 1 == b && len > l.4 {
-                    l.3 = wh;
-                    l.4 = len;
-                }
-            }
         }
     }
     let mut gaz = vec![0u64; n];
@@ -540,31 +492,6 @@ fn extract_zh(res: &Resources, bits: u32, tokens: &[&str]) -> SentFeats {
         hs.push(mix(28, c(-3)));
         hs.push(mix(29, c(3)));
         hs.push(mix(mix(34, nextw), pos));
-        if extra & 1 != 0 {
-            let tg = word_tags.get(widx as usize).copied().unwrap_or(0);
-            let ptg = if widx > 0 { word_tags[widx as usize - 1] } else { BOS };
-            let ntg = word_tags.get(widx as usize + 1).copied().unwrap_or(EOS);
-            hs.push(mix(40, tg));
-            hs.push(mix(mix(41, tg), pos));
-            hs.push(mix(42, ptg));
-            hs.push(mix(43, ntg));
-            hs.push(mix(mix(mix(44, ptg), tg), ntg));
-        }
-        if extra & 2 != 0 {
-            let l = lat[i];
-            hs.push(mix(45, l.0));
-            for b in 0..12 {
-                if l.0 >> b & 1 != 0 {
-                    hs.push(mix(46, b));
-                }
-            }
-            if l.2 > 0 {
-                hs.push(mix(47, l.1));
-            }
-            if l.4 > 0 {
-                hs.push(mix(48, l.3));
-            }
-        }
         hs.push(mix(30, gaz[i]));
         hs.push(mix(31, at(&gaz, ii - 1)));
         hs.push(mix(32, at(&gaz, ii + 1)));

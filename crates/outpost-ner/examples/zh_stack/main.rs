@@ -1,12 +1,26 @@
-//! Span-level stacking experiment on the CLUENER train hold-out (see `zh_holdout`).
+//! Span-level stacking and mention-replacement experiments on the CLUENER train hold-out (the
+//! split of `zh_holdout`: sentence `i` held out when `i % 10 == FOLD`). Models go to
+//! `/tmp/zhstack/FOLD_PART.bin`.
 //!
-//! `zh_stack train --fold F --part P --of K`: trains a stage-1 model on the nine training tenths
-//! (`P` = `full`) or on them without inner block `P` of `K`, pass selection on the held-out tenth,
-//! saved to `/tmp/zhstack/F_P.bin`.
-//! `zh_stack eval --fold F --of K`: out-of-fold stage-1 spans of the training tenths train a
-//! span classifier (type or none); scores stage 1 alone and stage 1 + classifier on the hold-out.
+//! ```sh
+//! zh_stack train --fold F --part full [--augment N [--augment-types T,...]] [--tag NAME]
+//! zh_stack train --fold F --part P --of K     # inner model without block P of K (P = 0..K-1)
+//! zh_stack score --fold F --model full        # per-type strict F1 on the hold-out
+//! [VARIANTS=1] [EPOCHS=10] zh_stack eval --fold F --of K
+//! ```
+//! `train` trains on the nine training tenths (`full`) or on them without one inner block, with
+//! pass selection on the held-out tenth (as `zh_holdout`); `--augment N` adds N copies of every
+//! sentence with each entity replaced by a random training mention of the same type (Dai & Adel
+//! 2020). `eval` trains a span classifier (a multiclass averaged perceptron over the span's
+//! characters, head and context characters, stage-1 type and confidence, and the stage-1
+//! posterior of the exact span under every type) on the out-of-fold stage-1 spans of the
+//! training tenths (`VARIANTS=1`: also every span with its start or end moved by up to two
+//! characters), and scores stage 1 alone, an oracle, and stage 1 + classifier at several
+//! thresholds on the hold-out.
 use outpost_ner::tags::{chunks, Chunk};
-use outpost_ner::{data_dir, read_conll, train, Gazetteer, Lang, Model, Resources, Sentence, TrainConfig};
+use outpost_ner::{
+    data_dir, read_conll, train, Gazetteer, Lang, Model, Resources, Sentence, TrainConfig,
+};
 use std::path::PathBuf;
 
 fn split(fold: usize) -> Result<(Vec<Sentence>, Vec<Sentence>), Box<dyn std::error::Error>> {
@@ -32,7 +46,12 @@ fn path(fold: usize, part: &str) -> PathBuf {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let get = |k: &str| args.iter().position(|a| a == k).and_then(|i| args.get(i + 1)).cloned();
+    let get = |k: &str| {
+        args.iter()
+            .position(|a| a == k)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let fold: usize = get("--fold").unwrap_or("9".into()).parse()?;
     let of: usize = get("--of").unwrap_or("5".into()).parse()?;
     let seeds: usize = get("--seeds").unwrap_or("3".into()).parse()?;
@@ -70,6 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             let (m, rep) = train(Lang::Zh, &data, &ho, res, &cfg)?;
             eprintln!("{part}: {}", serde_json::to_string(&rep)?);
+            std::fs::create_dir_all("/tmp/zhstack")?;
             m.save(&path(fold, &part))?;
         }
         Some("score") => {
@@ -81,7 +101,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let pred: Vec<Chunk> = m
                     .entities(&toks)
                     .into_iter()
-                    .map(|e| Chunk { start: e.start, end: e.end, ty: e.ty })
+                    .map(|e| Chunk {
+                        start: e.start,
+                        end: e.end,
+                        ty: e.ty,
+                    })
                     .collect();
                 sc.add(toks.len(), &chunks(&x.tags), &pred);
             }
@@ -107,7 +131,10 @@ fn augment(data: &[Sentence], n: usize, only: Option<&str>) -> Vec<Sentence> {
     let mut by_type: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
     for s in data {
         for c in chunks(&s.tags) {
-            by_type.entry(c.ty.clone()).or_default().push(s.tokens[c.start..c.end].to_vec());
+            by_type
+                .entry(c.ty.clone())
+                .or_default()
+                .push(s.tokens[c.start..c.end].to_vec());
         }
     }
     let mut rng = 0x2545f4914f6cdd1du64;
@@ -121,10 +148,16 @@ fn augment(data: &[Sentence], n: usize, only: Option<&str>) -> Vec<Sentence> {
     for _ in 0..n {
         for s in data {
             let cs = chunks(&s.tags);
-            if !cs.iter().any(|c| only.is_none_or(|o| o.split(',').any(|x| x == c.ty))) {
+            if !cs
+                .iter()
+                .any(|c| only.is_none_or(|o| o.split(',').any(|x| x == c.ty)))
+            {
                 continue;
             }
-            let mut t = Sentence { tokens: Vec::new(), tags: Vec::new() };
+            let mut t = Sentence {
+                tokens: Vec::new(),
+                tags: Vec::new(),
+            };
             let mut i = 0;
             for c in &cs {
                 while i < c.start {
@@ -140,7 +173,8 @@ fn augment(data: &[Sentence], n: usize, only: Option<&str>) -> Vec<Sentence> {
                 };
                 for (j, tok) in m.into_iter().enumerate() {
                     t.tokens.push(tok);
-                    t.tags.push(format!("{}-{}", if j == 0 { "B" } else { "I" }, c.ty));
+                    t.tags
+                        .push(format!("{}-{}", if j == 0 { "B" } else { "I" }, c.ty));
                 }
                 i = c.end;
             }

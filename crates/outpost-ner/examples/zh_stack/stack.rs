@@ -9,7 +9,6 @@ struct Cand {
     start: usize,
     end: usize,
     t1: usize,
-    group: usize,
     orig: bool,
     feats: Vec<u32>,
     gold: usize,
@@ -26,21 +25,15 @@ fn h(s: &str) -> u32 {
     (x ^ (x >> 29)) as u32 & ((1 << BITS) - 1)
 }
 
-fn bucket(d: f32) -> i32 {
-    // d <= 0: how far below the best type (in temperature units)
-    let d = -d;
-    match d {
-        x if x < 0.5 => 0,
-        x if x < 1.5 => 1,
-        x if x < 3.0 => 2,
-        x if x < 6.0 => 3,
-        x if x < 12.0 => 4,
-        _ => 5,
-    }
-}
-
 /// Log-space forward-backward over `exp(score / temp)`: (alpha, beta, log Z).
-fn fb(em: &[f32], n: usize, t: usize, tr: &[f32], mask: &[bool], temp: f32) -> (Vec<f64>, Vec<f64>, f64) {
+fn fb(
+    em: &[f32],
+    n: usize,
+    t: usize,
+    tr: &[f32],
+    mask: &[bool],
+    temp: f32,
+) -> (Vec<f64>, Vec<f64>, f64) {
     let w = t + 1;
     let ni = f64::NEG_INFINITY;
     let tt = |p: usize, y: usize| -> f64 {
@@ -74,7 +67,8 @@ fn fb(em: &[f32], n: usize, t: usize, tr: &[f32], mask: &[bool], temp: f32) -> (
     }
     for i in (0..n.saturating_sub(1)).rev() {
         for y in 0..t {
-            b[i * t + y] = lse(&mut (0..t).map(|c| tt(y, c) + em[(i + 1) * t + c] as f64 / temp as f64 + b[(i + 1) * t + c]));
+            b[i * t + y] = lse(&mut (0..t)
+                .map(|c| tt(y, c) + em[(i + 1) * t + c] as f64 / temp as f64 + b[(i + 1) * t + c]));
         }
     }
     let z = lse(&mut (0..t).map(|y| a[(n - 1) * t + y] + tt(y, t)));
@@ -157,12 +151,12 @@ fn cands(model: &Model, s: &Sentence, sent: usize, types: &[String], variants: b
         }
         lp + be[(b - 1) * t + tag(b - 1)] - z
     };
-    let mut spans: Vec<(usize, usize, usize, i32, i32, f32, usize)> = Vec::new(); // a,b,t1,ds,de,conf,group
-    for (g, e) in ents.iter().enumerate() {
+    let mut spans: Vec<(usize, usize, usize, i32, i32, f32)> = Vec::new(); // a, b, t1, ds, de, conf
+    for e in &ents {
         let Some(t1) = types.iter().position(|x| *x == e.ty) else {
             continue;
         };
-        spans.push((e.start, e.end, t1, 0, 0, e.score, g));
+        spans.push((e.start, e.end, t1, 0, 0, e.score));
         if variants {
             for ds in -2i32..=2 {
                 for de in -2i32..=2 {
@@ -174,13 +168,13 @@ fn cands(model: &Model, s: &Sentence, sent: usize, types: &[String], variants: b
                     if a < 0 || b > n as i32 || b <= a {
                         continue;
                     }
-                    spans.push((a as usize, b as usize, t1, ds, de, e.score, g));
+                    spans.push((a as usize, b as usize, t1, ds, de, e.score));
                 }
             }
         }
     }
     let mut out = Vec::new();
-    for (a, b, t1, ds, de, conf, group) in spans {
+    for (a, b, t1, ds, de, conf) in spans {
         let ps: Vec<f64> = (0..types.len()).map(|k| span_lp(a, b, k).exp()).collect();
         let ty = &types[t1];
         let w = text(a, b);
@@ -230,7 +224,6 @@ fn cands(model: &Model, s: &Sentence, sent: usize, types: &[String], variants: b
             start: a,
             end: b,
             t1,
-            group,
             orig: ds == 0 && de == 0,
             feats: fs.iter().map(|x| h(x)).collect(),
             gold: gold_class,
@@ -250,7 +243,13 @@ struct Perceptron {
 impl Perceptron {
     fn new(k: usize) -> Self {
         let n = (1usize << BITS) * k;
-        Self { k, w: vec![0.0; n], acc: vec![0.0; n], stamp: vec![0; n], c: 1 }
+        Self {
+            k,
+            w: vec![0.0; n],
+            acc: vec![0.0; n],
+            stamp: vec![0; n],
+            c: 1,
+        }
     }
     fn scores(&self, f: &[u32], w: &[f32]) -> Vec<f32> {
         let mut s = vec![0f32; self.k];
@@ -329,7 +328,12 @@ fn report(name: &str, ho: &[Sentence], pred: &[Vec<Chunk>]) {
     );
 }
 
-pub fn eval(fold: usize, of: usize, tr: &[Sentence], ho: &[Sentence]) -> Result<(), Box<dyn std::error::Error>> {
+pub fn eval(
+    fold: usize,
+    of: usize,
+    tr: &[Sentence],
+    ho: &[Sentence],
+) -> Result<(), Box<dyn std::error::Error>> {
     let variants = std::env::var("VARIANTS").is_ok();
     let full = Model::load(&path(fold, "full"))?;
     let types: Vec<String> = full.tagset().types().to_vec();
@@ -341,16 +345,30 @@ pub fn eval(fold: usize, of: usize, tr: &[Sentence], ho: &[Sentence]) -> Result<
             train_c.extend(cands(&m, s, i, &types, variants));
         }
     }
-    let test_c: Vec<Cand> = ho.iter().enumerate().flat_map(|(i, s)| cands(&full, s, i, &types, variants)).collect();
+    let test_c: Vec<Cand> = ho
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| cands(&full, s, i, &types, variants))
+        .collect();
     let none = types.len();
     let acc1 = train_c.iter().filter(|c| c.gold == c.t1).count() as f64 / train_c.len() as f64;
     let nn = train_c.iter().filter(|c| c.gold == none).count();
-    println!("train cands {} (stage-1 type right {:.3}, none {}), test cands {}", train_c.len(), acc1, nn, test_c.len());
+    println!(
+        "train cands {} (stage-1 type right {:.3}, none {}), test cands {}",
+        train_c.len(),
+        acc1,
+        nn,
+        test_c.len()
+    );
     // stage 1 alone
     let stage1: Vec<Vec<Chunk>> = {
         let mut v = vec![Vec::new(); ho.len()];
         for c in test_c.iter().filter(|c| c.orig) {
-            v[c.sent].push(Chunk { start: c.start, end: c.end, ty: types[c.t1].clone() });
+            v[c.sent].push(Chunk {
+                start: c.start,
+                end: c.end,
+                ty: types[c.t1].clone(),
+            });
         }
         v
     };
@@ -359,12 +377,19 @@ pub fn eval(fold: usize, of: usize, tr: &[Sentence], ho: &[Sentence]) -> Result<
     let oracle: Vec<Vec<Chunk>> = {
         let mut v = vec![Vec::new(); ho.len()];
         for c in test_c.iter().filter(|c| c.gold != none) {
-            v[c.sent].push(Chunk { start: c.start, end: c.end, ty: types[c.gold].clone() });
+            v[c.sent].push(Chunk {
+                start: c.start,
+                end: c.end,
+                ty: types[c.gold].clone(),
+            });
         }
         v
     };
     report("oracle retype+drop", ho, &oracle);
-    let epochs: usize = std::env::var("EPOCHS").ok().and_then(|x| x.parse().ok()).unwrap_or(10);
+    let epochs: usize = std::env::var("EPOCHS")
+        .ok()
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(10);
     let mut pc = Perceptron::new(types.len() + 1);
     pc.train(&train_c, epochs);
     // groups of candidates (one stage-1 span and its variants)
@@ -404,7 +429,11 @@ pub fn eval(fold: usize, of: usize, tr: &[Sentence], ho: &[Sentence]) -> Result<
                 if v[c.sent].iter().any(|x| x.start < c.end && c.start < x.end) {
                     continue;
                 }
-                v[c.sent].push(Chunk { start: c.start, end: c.end, ty: types[k].clone() });
+                v[c.sent].push(Chunk {
+                    start: c.start,
+                    end: c.end,
+                    ty: types[k].clone(),
+                });
             }
             for x in v.iter_mut() {
                 x.sort_by_key(|c| c.start);
