@@ -5,7 +5,10 @@
 //! * The article is **relevant** when it has a station term (`STATION_TERM` span) scoring ≥ 0.5;
 //!   its relevance is the best such score. An irrelevant article yields no record.
 //! * Every foreign place mention (`CITY` or `COUNTRY` span whose country is not CN) proposes a record
-//!   keyed by (country, normalised city); mentions of the same key merge. A country mentioned
+//!   keyed by (country, normalised city); mentions of the same key merge. A mention that names
+//!   where the reporting group is based ("the Spain-based NGO"), a news outlet's or group's
+//!   nationality ("the British newspaper", "la ONG española") or a language ("en inglés")
+//!   proposes nothing. A country mentioned
 //!   without any city of that country gives a country-level record (city `null`).
 //! * Confidence is higher when the mention shares a sentence with a station term (or is next to
 //!   one) than when it only occurs somewhere in a relevant article.
@@ -184,6 +187,9 @@ pub fn assemble_with_features(
                 })
                 .min()
         });
+        if seat_medium_or_language(doc, span) {
+            continue;
+        }
         let (locative, not_host) = mention_context(doc, span);
         let city_key = city
             .as_ref()
@@ -714,6 +720,134 @@ fn mention_context(doc: &Doc, span: &Span) -> (bool, bool) {
     (locative, not_host_before || not_host_after)
 }
 
+/// Whether a place mention names where a group is based, the nationality of a news outlet or a
+/// group, or a language, rather than anywhere a station could be: "the Spain-based NGO",
+/// "a group based in Spain", "con sede en España", 总部位于西班牙的, "the British newspaper",
+/// "la revista estadounidense", "la ONG española", "(en inglés)". Such a mention proposes no
+/// record (the place may still get one from its other mentions).
+fn seat_medium_or_language(doc: &Doc, span: &Span) -> bool {
+    let before = doc
+        .slice_chars(span.start.saturating_sub(48)..span.start)
+        .to_lowercase();
+    let after = doc
+        .slice_chars(span.end..(span.end + 40).min(doc.char_len()))
+        .to_lowercase();
+    let b = before.trim_end_matches(|c: char| c.is_whitespace() || c == '(');
+    let a = after.trim_start();
+    let word_at_end = |w: &str| {
+        b.ends_with(w)
+            && !b[..b.len() - w.len()]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+    };
+    let word_at_start = |w: &str| {
+        a.starts_with(w)
+            && !a[w.len()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+    };
+    // "based in" says where the reporting group sits only when such a group is named (a human
+    // rights group, an NGO, a watchdog): a station, or the association hosting it ("a New
+    // York-based nonprofit", "a Toronto-based association"), can be "based in" its host city too
+    let group = |t: &str| {
+        [
+            "rights group",
+            "human rights",
+            "human-rights",
+            "ngo",
+            "watchdog",
+            "defenders",
+            "ong",
+            "derechos humanos",
+            "no gubernamental",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+    };
+    let seat = ([
+        "based in",
+        "headquartered in",
+        "sede en",
+        "afincada en",
+        "afincado en",
+        "radicada en",
+        "radicado en",
+    ]
+    .iter()
+    .any(|w| word_at_end(w))
+        && group(b))
+        || [
+            "总部位于",
+            "总部设在",
+            "总部在",
+            "總部位於",
+            "總部設在",
+            "總部在",
+        ]
+        .iter()
+        .any(|w| b.ends_with(w))
+        || ((a.starts_with("-based") || word_at_start("based"))
+            && !a.contains("based on")
+            && !a.contains("based upon")
+            && group(a));
+    // an outlet's or group's nationality: the demonym before (en) or after (es) the noun
+    let medium = [
+        "newspaper",
+        "magazine",
+        "broadcaster",
+        "daily",
+        "outlet",
+        "news agency",
+        "tabloid",
+        "ngo",
+        "rights group",
+        "human rights group",
+        "human-rights group",
+        "think tank",
+    ]
+    .iter()
+    .any(|w| word_at_start(w))
+        || [
+            "revista",
+            "cadena",
+            "diario",
+            "periódico",
+            "agencia",
+            "medio",
+            "medios",
+            "televisión",
+            "emisora",
+            "rotativo",
+            "ong",
+        ]
+        .iter()
+        .any(|w| word_at_end(w));
+    const LANGUAGES: &[&str] = &[
+        "inglés",
+        "español",
+        "francés",
+        "alemán",
+        "italiano",
+        "portugués",
+        "neerlandés",
+        "holandés",
+        "english",
+        "spanish",
+        "french",
+        "german",
+        "italian",
+        "portuguese",
+        "dutch",
+    ];
+    let language = LANGUAGES.contains(&span.text.to_lowercase().as_str())
+        && ["en", "in", "del", "from", "into", "al"]
+            .iter()
+            .any(|w| word_at_end(w));
+    seat || medium || language
+}
+
 /// Status words found in the evidence sentences (closed, investigated, denied, arrested).
 fn status_words(evidence: &[Evidence]) -> Vec<String> {
     let text = evidence
@@ -1007,6 +1141,80 @@ mod tests {
         let (rel, recs) = assemble(&doc, &Places);
         assert_eq!(rel, 0.0);
         assert!(recs.is_empty());
+    }
+
+    #[test]
+    fn group_seats_outlet_nationalities_and_languages_propose_no_record() {
+        let station = ("police service station", Label::StationTerm, "st", 0.9);
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "The Spain-based NGO found a police service station.",
+                "Spain",
+                "ES",
+            ),
+            (
+                "A rights group based in Spain found a police service station.",
+                "Spain",
+                "ES",
+            ),
+            (
+                "The British newspaper saw a police service station.",
+                "British",
+                "GB",
+            ),
+            (
+                "La revista estadounidense vio la police service station.",
+                "estadounidense",
+                "US",
+            ),
+            (
+                "La ONG española halló una police service station.",
+                "española",
+                "ES",
+            ),
+            (
+                "El informe (en inglés) cita una police service station.",
+                "inglés",
+                "GB",
+            ),
+        ];
+        for (text, needle, cc) in cases {
+            let doc = doc_with(text, &[station, (needle, Label::Country, cc, 0.9)]);
+            assert!(assemble(&doc, &Places).1.is_empty(), "{text}");
+        }
+        // the same countries as places still propose records
+        for (text, needle, cc) in [
+            (
+                "A New York-based association ran a police service station.",
+                "New York",
+                "US",
+            ),
+            ("Spain hosts a police service station.", "Spain", "ES"),
+            ("A police service station based in Spain.", "Spain", "ES"),
+            (
+                "Two police service stations in Spain based on lists.",
+                "Spain",
+                "ES",
+            ),
+            (
+                "A police service station in Spain, based on a report.",
+                "Spain",
+                "ES",
+            ),
+            (
+                "Una police service station española, según el diario.",
+                "española",
+                "ES",
+            ),
+        ] {
+            let doc = doc_with(text, &[station, (needle, Label::Country, cc, 0.9)]);
+            assert_eq!(assemble(&doc, &Places).1.len(), 1, "{text}");
+        }
+        let doc = doc_with(
+            "总部位于西班牙的组织说，police service station。",
+            &[station, ("西班牙", Label::Country, "ES", 0.9)],
+        );
+        assert!(assemble(&doc, &Places).1.is_empty());
     }
 
     #[test]

@@ -217,6 +217,118 @@ fn starts_upper(s: &str) -> bool {
         .is_some_and(|c| c.is_uppercase() || is_cjk(c) || !c.is_alphabetic())
 }
 
+/// Words that make "America" a continent or region: before it (North America, Latin America) and
+/// after it (América Latina, América del Sur, América do Sul), in folded text.
+const AMERICA_BEFORE: &[&str] = &["north", "south", "central", "latin", "meso"];
+const AMERICA_AFTER: &[&str] = &[
+    "latina",
+    "del sur",
+    "del norte",
+    "central",
+    "do sul",
+    "do norte",
+    "meridional",
+    "septentrional",
+];
+
+/// Folded byte ranges of continent and region names built on "America" (North America, América
+/// Latina, América del Sur …): no country or city is named there, although the dictionary knows
+/// "America" (the United States), "Latina" (Italy) and "Sur" (Oman). Returns the whole phrase of
+/// every such "America" hit.
+fn continent_phrases(folded: &str, hits: &[crate::scan::Hit]) -> Vec<std::ops::Range<usize>> {
+    let word_end = |rest: &str| !rest.chars().next().is_some_and(char::is_alphanumeric);
+    let mut out = Vec::new();
+    for h in hits {
+        if folded.get(h.start..h.end) != Some("america") {
+            continue;
+        }
+        let before = folded[..h.start].trim_end_matches([' ', '-']);
+        let prefix = AMERICA_BEFORE.iter().find(|w| {
+            before.ends_with(*w)
+                && !before[..before.len() - w.len()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+        });
+        if let Some(w) = prefix {
+            out.push(before.len() - w.len()..h.end);
+            continue;
+        }
+        let after = &folded[h.end..];
+        if let Some(rest) = after.strip_prefix(' ') {
+            if let Some(w) = AMERICA_AFTER
+                .iter()
+                .find(|w| rest.starts_with(*w) && word_end(&rest[w.len()..]))
+            {
+                out.push(h.start..h.end + 1 + w.len());
+            }
+        }
+    }
+    out
+}
+
+/// Words that, right after a place name, make it part of a news outlet's name (The New York Times,
+/// Washington Post, Agence France-Presse; 纽约时报, 美国之音, 英国广播公司, 德国之声), in folded
+/// text (Latin words after a space or hyphen, Chinese ones directly).
+const MEDIA_AFTER: &[&str] = &[
+    "times",
+    "post",
+    "herald",
+    "tribune",
+    "journal",
+    "gazette",
+    "chronicle",
+    "presse",
+];
+const MEDIA_AFTER_ZH: &[&str] = &[
+    "时报",
+    "時報",
+    "邮报",
+    "郵報",
+    "之音",
+    "之声",
+    "之聲",
+    "广播公司",
+    "廣播公司",
+    "广播电台",
+    "廣播電台",
+    "国际广播电台",
+    "國際廣播電台",
+    "电视台",
+    "電視台",
+    "日报",
+    "日報",
+    "新闻社",
+    "新聞社",
+    "通讯社",
+    "通訊社",
+];
+
+/// Folded byte ranges of place-name hits that are part of a news outlet's name (see
+/// [`MEDIA_AFTER`]; also "Voice of America"): an outlet is not a place the article locates
+/// anything in.
+fn media_names(folded: &str, hits: &[crate::scan::Hit]) -> Vec<std::ops::Range<usize>> {
+    let word_end = |rest: &str| !rest.chars().next().is_some_and(char::is_alphanumeric);
+    hits.iter()
+        .filter(|h| {
+            let Some(after) = folded.get(h.end..) else {
+                return false;
+            };
+            let latin = after.strip_prefix([' ', '-']).is_some_and(|r| {
+                MEDIA_AFTER
+                    .iter()
+                    .any(|w| r.starts_with(w) && word_end(&r[w.len()..]))
+            });
+            let zh = MEDIA_AFTER_ZH.iter().any(|w| after.starts_with(w));
+            let voice = folded
+                .get(..h.start)
+                .is_some_and(|b| b.ends_with("voice of ") || b.ends_with("voice of the "));
+            latin || zh || voice
+        })
+        .map(|h| h.start..h.end)
+        .collect()
+}
+
 impl PlaceRecognizer {
     /// Facts about a city by GeoNames id; `None` for an unknown id.
     pub fn place_info(&self, id: &str) -> Option<PlaceInfo> {
@@ -238,7 +350,13 @@ impl PlaceRecognizer {
         let t = &*self.tables;
         let spanish = doc_lang(doc) == Some("es");
         let mut raws: Vec<Raw> = Vec::new();
-        for h in t.dict.find(&folded.folded) {
+        let hits = t.dict.find(&folded.folded);
+        let mut regions = continent_phrases(&folded.folded, &hits);
+        regions.extend(media_names(&folded.folded, &hits));
+        for h in hits {
+            if regions.iter().any(|r| r.start < h.end && h.start < r.end) {
+                continue;
+            }
             let r = folded.original_range(h.start..h.end);
             let orig = doc.slice_chars(r.clone());
             let upper = starts_upper(orig);

@@ -71,6 +71,54 @@ fn shipped_tables_recognise_written_examples() {
 }
 
 #[test]
+fn continents_built_on_america_name_no_country_or_city() {
+    let Some(m) = load() else { return };
+    let places = |t: &str| -> Vec<String> {
+        let mut v: Vec<String> = labelled(&m, t, Label::Country)
+            .into_iter()
+            .chain(labelled(&m, t, Label::City))
+            .map(|x| x.1)
+            .collect();
+        v.sort();
+        v
+    };
+    for t in [
+        "Investigations across Europe and North America.",
+        "Stations in Latin America and South-America, and in Central America.",
+        "Hay oficinas en América Latina, en América del Sur y en América do Sul.",
+    ] {
+        assert_eq!(places(t), Vec::<String>::new(), "{t}");
+    }
+    // "America" alone is still the United States, and a country after the continent still counts
+    assert_eq!(places("A station in America."), ["US"]);
+    assert_eq!(places("In Latin America, Chile opened an inquiry."), ["CL"]);
+}
+
+#[test]
+fn place_names_inside_news_outlet_names_are_not_places() {
+    let Some(m) = load() else { return };
+    let places = |t: &str| -> Vec<String> {
+        labelled(&m, t, Label::Country)
+            .into_iter()
+            .chain(labelled(&m, t, Label::City))
+            .map(|x| x.1)
+            .collect()
+    };
+    for t in [
+        "The New York Times and the Washington Post reported it, as did Agence France-Presse.",
+        "据《纽约时报》和美国之音报道，英国广播公司和德國之聲也证实。",
+        "It was reported by the Voice of America.",
+    ] {
+        assert_eq!(places(t), Vec::<String>::new(), "{t}");
+    }
+    // the same names as places still count
+    assert_eq!(
+        places("A station in New York, and another in 纽约市."),
+        ["5128581", "5128581"]
+    );
+}
+
+#[test]
 fn dev_set_evaluation_runs() {
     let Some(m) = load() else { return };
     let data = std::env::var_os("OUTPOST_DATA")
