@@ -8,7 +8,8 @@
 //!   keyed by (country, normalised city); mentions of the same key merge. A mention that names
 //!   where the reporting group is based ("the Spain-based NGO"), a news outlet's or group's
 //!   nationality ("the British newspaper", "la ONG española") or a language ("en inglés")
-//!   proposes nothing. A country mentioned
+//!   proposes nothing; nor does a place whose every mention says it is not a station's location
+//!   (a region, a capital named for its government, where someone lives, an embassy's seat). A country mentioned
 //!   without any city of that country gives a country-level record (city `null`).
 //! * Confidence is higher when the mention shares a sentence with a station term (or is next to
 //!   one) than when it only occurs somewhere in a relevant article.
@@ -63,7 +64,7 @@ struct Proposal {
     /// Some mention follows a locative word ("in", "en", 在, 位于).
     locative: bool,
     /// Mentions whose context says the place is not the station's location (a region, a capital
-    /// named for its government, where a group is based or a person lives, an embassy's seat).
+    /// named for its government, where a person lives, an embassy's seat).
     not_host_mentions: usize,
     /// Code-point ranges of every mention.
     at: Vec<(usize, usize)>,
@@ -213,6 +214,9 @@ pub fn assemble_with_features(
             },
         );
     }
+    // A place whose every mention says it is not a station's location (a region, an embassy's
+    // seat, where someone lives) gets no record.
+    proposals.retain(|_, p| p.not_host_mentions < p.mentions);
     let countries_with_city: BTreeSet<String> = proposals
         .values()
         .filter(|p| p.city.is_some())
@@ -654,9 +658,10 @@ fn best_for<'a>(
 
 /// The context of one place mention: whether a locative word comes right before it ("in", "en",
 /// "at", 在, 位于, optionally with an article), and whether the words around it say the place is not
-/// where a station is (a region or province, a capital named for its government, where a group is
-/// based or a person lives, the seat of an embassy: "based in Spain", "lives in New York",
-/// "región de Valparaíso", "the Valparaiso region", "the Chilean capital, Santiago", 驻爱尔兰).
+/// where a station is (a region or province, a capital named for its government, where a person
+/// lives, the seat of an embassy: "lives in New York", "región de Valparaíso", "the Valparaiso
+/// region", "the Chilean capital, Santiago", 驻爱尔兰). Where a reporting group is based is
+/// [`seat_medium_or_language`]'s.
 fn mention_context(doc: &Doc, span: &Span) -> (bool, bool) {
     let before = doc
         .slice_chars(span.start.saturating_sub(30)..span.start)
@@ -681,7 +686,6 @@ fn mention_context(doc: &Doc, span: &Span) -> (bool, bool) {
             .iter()
             .any(|w| b.ends_with(w));
     let not_host_before = [
-        "based in",
         "lives in",
         "living in",
         "live in",
@@ -692,7 +696,6 @@ fn mention_context(doc: &Doc, span: &Span) -> (bool, bool) {
         "embajada en",
         "embajada de china en",
         "consulado en",
-        "sede en",
         "región de",
         "region of",
         "province of",
@@ -1215,6 +1218,25 @@ mod tests {
             &[station, ("西班牙", Label::Country, "ES", 0.9)],
         );
         assert!(assemble(&doc, &Places).1.is_empty());
+    }
+
+    #[test]
+    fn places_only_named_as_regions_seats_or_homes_get_no_record() {
+        let station = ("police service station", Label::StationTerm, "st", 0.9);
+        for text in [
+            "A police service station opened. The embassy in Dublin denied it.",
+            "A police service station opened. Zhou now lives in Dublin.",
+            "A police service station opened in the Dublin region.",
+        ] {
+            let doc = doc_with(text, &[station, ("Dublin", Label::City, "1", 0.9)]);
+            assert!(assemble(&doc, &Places).1.is_empty(), "{text}");
+        }
+        // one mention as a location is enough
+        let doc = doc_with(
+            "A police service station opened in Dublin; the embassy in Dublin denied it.",
+            &[station, ("Dublin", Label::City, "1", 0.9)],
+        );
+        assert_eq!(assemble(&doc, &Places).1.len(), 1);
     }
 
     #[test]

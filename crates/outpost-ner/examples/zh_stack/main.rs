@@ -3,7 +3,8 @@
 //! `/tmp/zhstack/FOLD_PART.bin`.
 //!
 //! ```sh
-//! zh_stack train --fold F --part full [--augment N [--augment-types T,...]] [--tag NAME]
+//! zh_stack train --fold F --part full [--augment N [--augment-types T,...]] [--dup-types T,...]
+//!     [--tag NAME]
 //! zh_stack train --fold F --part P --of K     # inner model without block P of K (P = 0..K-1)
 //! zh_stack score --fold F --model full        # per-type strict F1 on the hold-out
 //! [VARIANTS=1] [EPOCHS=10] zh_stack eval --fold F --of K
@@ -11,12 +12,13 @@
 //! `train` trains on the nine training tenths (`full`) or on them without one inner block, with
 //! pass selection on the held-out tenth (as `zh_holdout`); `--augment N` adds N copies of every
 //! sentence with each entity replaced by a random training mention of the same type (Dai & Adel
-//! 2020). `eval` trains a span classifier (a multiclass averaged perceptron over the span's
-//! characters, head and context characters, stage-1 type and confidence, and the stage-1
-//! posterior of the exact span under every type) on the out-of-fold stage-1 spans of the
-//! training tenths (`VARIANTS=1`: also every span with its start or end moved by up to two
-//! characters), and scores stage 1 alone, an oracle, and stage 1 + classifier at several
-//! thresholds on the hold-out.
+//! 2020), `--augment-types` limits that to sentences and entities of those types, and
+//! `--dup-types` adds a second copy of every sentence holding an entity of those types. `eval`
+//! trains a span classifier (a multiclass averaged perceptron over the span's characters, head
+//! and context characters, stage-1 type and confidence, and the stage-1 posterior of the exact
+//! span under every type) on the out-of-fold stage-1 spans of the training tenths (`VARIANTS=1`:
+//! also every span with its start or end moved by up to two characters), and scores stage 1
+//! alone, an oracle, and stage 1 + classifier at several thresholds on the hold-out.
 use outpost_ner::tags::{chunks, Chunk};
 use outpost_ner::{
     data_dir, read_conll, train, Gazetteer, Lang, Model, Resources, Sentence, TrainConfig,
@@ -72,6 +74,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if aug > 0 {
                 let extra = augment(&data, aug, only.as_deref());
                 eprintln!("augmented: {} + {}", data.len(), extra.len());
+                data.extend(extra);
+            }
+            if let Some(types) = get("--dup-types") {
+                let extra: Vec<Sentence> = data
+                    .iter()
+                    .filter(|s| {
+                        chunks(&s.tags)
+                            .iter()
+                            .any(|c| types.split(',').any(|t| t == c.ty))
+                    })
+                    .cloned()
+                    .collect();
+                eprintln!("duplicated: {} + {}", data.len(), extra.len());
                 data.extend(extra);
             }
             let tag = get("--tag").unwrap_or_default();
