@@ -725,9 +725,9 @@ fn mention_context(doc: &Doc, span: &Span) -> (bool, bool) {
 
 /// Whether a place mention names where a group is based, the nationality of a news outlet or a
 /// group, or a language, rather than anywhere a station could be: "the Spain-based NGO",
-/// "a group based in Spain", "con sede en España", 总部位于西班牙的, "the British newspaper",
-/// "la revista estadounidense", "la ONG española", "(en inglés)". Such a mention proposes no
-/// record (the place may still get one from its other mentions).
+/// "a rights group based in Spain", "con sede en España", 总部位于西班牙的, 西班牙人权组织, "the
+/// British newspaper", "la revista estadounidense", "la ONG española", "(en inglés)". Such a
+/// mention proposes no record (the place may still get one from its other mentions).
 fn seat_medium_or_language(doc: &Doc, span: &Span) -> bool {
     let before = doc
         .slice_chars(span.start.saturating_sub(48)..span.start)
@@ -809,9 +809,25 @@ fn seat_medium_or_language(doc: &Doc, span: &Span) -> bool {
         "human rights group",
         "human-rights group",
         "think tank",
+        "organisation",
+        "organization",
     ]
     .iter()
     .any(|w| word_at_start(w))
+        || [
+            "人权组织",
+            "人權組織",
+            "的人权组织",
+            "的人權組織",
+            "非政府组织",
+            "非政府組織",
+            "的非政府组织",
+            "的非政府組織",
+            "媒体",
+            "媒體",
+        ]
+        .iter()
+        .any(|w| a.starts_with(w))
         || [
             "revista",
             "cadena",
@@ -824,6 +840,7 @@ fn seat_medium_or_language(doc: &Doc, span: &Span) -> bool {
             "emisora",
             "rotativo",
             "ong",
+            "organización",
         ]
         .iter()
         .any(|w| word_at_end(w));
@@ -1213,6 +1230,11 @@ mod tests {
             let doc = doc_with(text, &[station, (needle, Label::Country, cc, 0.9)]);
             assert_eq!(assemble(&doc, &Places).1.len(), 1, "{text}");
         }
+        let doc = doc_with(
+            "西班牙人权组织说，police service station。",
+            &[station, ("西班牙", Label::Country, "ES", 0.9)],
+        );
+        assert!(assemble(&doc, &Places).1.is_empty());
         let doc = doc_with(
             "总部位于西班牙的组织说，police service station。",
             &[station, ("西班牙", Label::Country, "ES", 0.9)],
