@@ -307,10 +307,12 @@ pub fn assemble_with_features(
         score: f.score,
         owner: 0,
     };
+    // A name holding a station term is the station's own name, not its host's.
     let mut host_candidates: Vec<Cand> = finder
         .host_orgs(doc.text())
         .into_iter()
         .map(to_cand)
+        .filter(|c| !station.iter().any(|s| s.start < c.end && c.start < s.end))
         .collect();
     for s in doc.spans_with(Label::Org).filter(|s| s.score >= 0.3) {
         let multiword = s.text.split_whitespace().count() >= 2
@@ -318,6 +320,7 @@ pub fn assemble_with_features(
         if !multiword
             || looks_like_authority(&s.text)
             || place_spans.iter().any(|p| p.overlaps(s))
+            || station.iter().any(|t| t.overlaps(s))
             || host_candidates
                 .iter()
                 .any(|c| c.start < s.end && s.start < c.end)
@@ -1259,6 +1262,27 @@ mod tests {
             &[station, ("Dublin", Label::City, "1", 0.9)],
         );
         assert_eq!(assemble(&doc, &Places).1.len(), 1);
+    }
+
+    #[test]
+    fn a_name_holding_a_station_term_is_not_the_host() {
+        let text = "The Centro de Servicio de la Estación Qiao opened in Dublin.";
+        let doc = doc_with(
+            text,
+            &[
+                ("Estación Qiao", Label::StationTerm, "st", 0.9),
+                (
+                    "Centro de Servicio de la Estación Qiao",
+                    Label::Org,
+                    "",
+                    0.9,
+                ),
+                ("Dublin", Label::City, "1", 0.9),
+            ],
+        );
+        let recs = assemble(&doc, &Places).1;
+        assert_eq!(recs.len(), 1);
+        assert_eq!(recs[0].host_org, None);
     }
 
     #[test]

@@ -118,6 +118,12 @@ impl FieldFinder {
         }
         for re in &self.generic {
             for m in re.find_iter(text) {
+                // "the activities of the office": the description starts at the last determiner
+                // after a function word; a bare "the office" / "una oficina" names no host (it
+                // is the station itself, or a room)
+                let Some(m) = description(text, m.start()..m.end()) else {
+                    continue;
+                };
                 if looks_like_authority(m.as_str()) {
                     continue;
                 }
@@ -184,6 +190,69 @@ impl FieldFinder {
         }
         out.sort_by_key(|f| f.bytes.start);
         out
+    }
+}
+
+/// A generic host description matched at `r`, cut to start at its last determiner when a function
+/// word ("of", "and", …) separates the first determiner from the head noun ("the
+/// activities of the office" → "the office"); `None` for a bare office ("an office", "la
+/// oficina"), which names no host.
+fn description(text: &str, r: Range<usize>) -> Option<Match<'_>> {
+    // English descriptions end in their head noun; Spanish ones start with it ("una empresa
+    // china de la zona"), so only English ones are cut
+    const FUNCTION: &[&str] = &[
+        "of", "and", "or", "in", "on", "at", "for", "to", "with", "by", "from", "that", "which",
+        "who",
+    ];
+    const DETERMINERS: &[&str] = &["a", "an", "the"];
+    let m = &text[r.clone()];
+    let words: Vec<(usize, &str)> = m
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - m.as_ptr() as usize, w))
+        .collect();
+    let mut start = 0;
+    if words.len() > 2
+        && DETERMINERS.contains(&words[0].1.to_lowercase().as_str())
+        && words[1..words.len() - 1]
+            .iter()
+            .any(|(_, w)| FUNCTION.contains(&w.to_lowercase().as_str()))
+    {
+        start = words
+            .iter()
+            .skip(1)
+            .rev()
+            .find(|(_, w)| DETERMINERS.contains(&w.to_lowercase().as_str()))
+            .map(|(b, _)| *b)?;
+    }
+    let kept = &m[start..];
+    let n = kept.split_whitespace().count();
+    let lower = kept.to_lowercase();
+    if n == 2 && (lower.ends_with(" office") || lower.ends_with(" oficina")) {
+        return None;
+    }
+    Some(Match {
+        start: r.start + start,
+        end: r.end,
+        text: kept,
+    })
+}
+
+/// A piece of text at a byte range.
+struct Match<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+impl Match<'_> {
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.end
+    }
+    fn as_str(&self) -> &str {
+        self.text
     }
 }
 
@@ -394,6 +463,13 @@ mod tests {
         assert!(f.host_orgs(t).is_empty());
         let t = "said Michael Driscoll of the FBI's New York field office.";
         assert!(f.host_orgs(t).is_empty());
+        // A description starts at its last determiner; a bare office names no host.
+        let t = "The embassy said that the activities of the office have ceased.";
+        assert!(f.host_orgs(t).is_empty());
+        let t = "It opened in an office, then moved to the offices of a travel firm.";
+        assert_eq!(texts(f.host_orgs(t)), vec!["a travel firm"]);
+        let t = "It used a law office in Queens and una oficina en Madrid.";
+        assert_eq!(texts(f.host_orgs(t)), vec!["a law office"]);
     }
 
     #[test]
