@@ -202,3 +202,60 @@ fn stream_mode_gives_one_line_per_input_line() {
         .unwrap_or("")
         .contains("text"));
 }
+
+/// Runs `outpost run -` on one article and returns its candidates' (country, English city name).
+fn candidates_of(text: &str, lang: &str) -> Vec<(String, Option<String>)> {
+    let line = serde_json::json!({"id": "a", "lang": lang, "text": text}).to_string();
+    let mut child = outpost()
+        .args(["run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(line.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8(out.stdout).expect("utf8").trim()).expect("json");
+    v["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .map(|r| {
+            (
+                r["country"].as_str().unwrap_or("").to_string(),
+                r["city"]["name_en"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn outlets_reporting_groups_continents_and_embassies_are_not_station_places() {
+    let en = "A Chinese police station operated in Dublin, the Spain-based NGO Safeguard Defenders \
+              said. The New York Times and Voice of America also reported on the Chinese police \
+              station. Investigations followed across Europe and North America, and a human \
+              rights group based in Spain published the list. The Chinese embassy in Rome denied it.";
+    assert_eq!(
+        candidates_of(en, "en"),
+        [("IE".to_string(), Some("Dublin".to_string()))]
+    );
+    let es = "Una comisaría china funcionaba en Dublín, según la ONG española Safeguard \
+              Defenders, citada por la revista estadounidense Newsweek. El informe (en inglés) \
+              abarca también América Latina.";
+    assert_eq!(
+        candidates_of(es, "es"),
+        [("IE".to_string(), Some("Dublin".to_string()))]
+    );
+    let zh = "据《纽约时报》和美国之音报道，西班牙人权组织「保护卫士」称，福州市公安局在都柏林设立了海外警务服务站。";
+    assert_eq!(
+        candidates_of(zh, "zh"),
+        [("IE".to_string(), Some("Dublin".to_string()))]
+    );
+}
