@@ -9,7 +9,8 @@
 //!   where the reporting group is based ("the Spain-based NGO"), a news outlet's or group's
 //!   nationality ("the British newspaper", "la ONG española") or a language ("en inglés")
 //!   proposes nothing; nor does a place whose every mention says it is not a station's location
-//!   (a region, a capital named for its government, where someone lives, an embassy's seat). A country mentioned
+//!   (a region, a capital named for its government, where someone lives, an embassy's seat, a
+//!   dateline). A country mentioned
 //!   without any city of that country gives a country-level record (city `null`).
 //! * Confidence is higher when the mention shares a sentence with a station term (or is next to
 //!   one) than when it only occurs somewhere in a relevant article.
@@ -64,7 +65,7 @@ struct Proposal {
     /// Some mention follows a locative word ("in", "en", 在, 位于).
     locative: bool,
     /// Mentions whose context says the place is not the station's location (a region, a capital
-    /// named for its government, where a person lives, an embassy's seat).
+    /// named for its government, where a person lives, an embassy's seat, a dateline).
     not_host_mentions: usize,
     /// Code-point ranges of every mention.
     at: Vec<(usize, usize)>,
@@ -723,7 +724,37 @@ fn mention_context(doc: &Doc, span: &Span) -> (bool, bool) {
     ]
     .iter()
     .any(|w| a.starts_with(w));
-    (locative, not_host_before || not_host_after)
+    (
+        locative,
+        not_host_before || not_host_after || dateline(doc, span),
+    )
+}
+
+/// Whether a place mention is a dateline, which says where the report was filed: an all-capital
+/// place name opening a paragraph ("BUDAPEST -- …", "MADRID, 24 oct (EFE) -") or a place followed
+/// by a day and 电/電 ("…台北5日電").
+fn dateline(doc: &Doc, span: &Span) -> bool {
+    let line_start = doc
+        .slice_chars(span.start.saturating_sub(40)..span.start)
+        .rsplit('\n')
+        .next()
+        .is_some_and(|b| b.trim().is_empty());
+    // Latin capitals only: Han characters have no case
+    let capitals = span.text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && span
+            .text
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+    if line_start && capitals {
+        return true;
+    }
+    let after: String = doc
+        .slice_chars(span.end..(span.end + 6).min(doc.char_len()))
+        .chars()
+        .collect();
+    let day = after.trim_start_matches(|c: char| c.is_ascii_digit());
+    day.len() < after.len() && (day.starts_with("日电") || day.starts_with("日電"))
 }
 
 /// Whether a place mention names where a group is based, the nationality of a news outlet or a
@@ -1283,6 +1314,38 @@ mod tests {
         let recs = assemble(&doc, &Places).1;
         assert_eq!(recs.len(), 1);
         assert_eq!(recs[0].host_org, None);
+    }
+
+    #[test]
+    fn a_place_named_only_in_the_dateline_gets_no_record() {
+        let station = ("police service station", Label::StationTerm, "st", 0.9);
+        for (text, needle) in [
+            (
+                "DUBLIN -- A police service station opened in Rome.",
+                "DUBLIN",
+            ),
+            (
+                "Intro.\nDUBLIN (Reuters) - A police service station opened.",
+                "DUBLIN",
+            ),
+            (
+                "（中央社記者都柏林5日電）police service station。",
+                "都柏林",
+            ),
+        ] {
+            let doc = doc_with(text, &[station, (needle, Label::City, "1", 0.9)]);
+            assert!(assemble(&doc, &Places).1.is_empty(), "{text}");
+        }
+        // a capitalised name inside the text, a name in lower case or in Han characters opening a
+        // paragraph still count
+        for (text, needle) in [
+            ("A police service station opened in DUBLIN.", "DUBLIN"),
+            ("Dublin -- a police service station opened.", "Dublin"),
+            ("前言。\n都柏林的police service station。", "都柏林"),
+        ] {
+            let doc = doc_with(text, &[station, (needle, Label::City, "1", 0.9)]);
+            assert_eq!(assemble(&doc, &Places).1.len(), 1, "{text}");
+        }
     }
 
     #[test]
