@@ -10,8 +10,8 @@
 //!   nationality ("the British newspaper", "la ONG española") or a language ("en inglés")
 //!   proposes nothing; nor does a place whose every mention says it is not a station's location
 //!   (a region, a capital named for its government, where someone lives, an embassy's seat, a
-//!   dateline). A country mentioned
-//!   without any city of that country gives a country-level record (city `null`).
+//!   dateline). A country mentioned without any city of that country gives a country-level
+//!   record (city `null`).
 //! * Confidence is higher when the mention shares a sentence with a station term (or is next to
 //!   one) than when it only occurs somewhere in a relevant article.
 //! * The record's station name, bureau and evidence come from the mention's sentence (bureau only
