@@ -171,6 +171,21 @@ fn stream_mode_gives_one_line_per_input_line() {
         r#"{"id":"s4"}"#,
     ]
     .join("\n");
+    let lines = run_stream(&input);
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["id"], "s1");
+    assert!(lines[0]["error"].is_null());
+    assert_eq!(lines[1]["error"]["line"], 2);
+    assert_eq!(lines[2]["id"], "s3");
+    assert_eq!(lines[3]["id"], "s4");
+    assert!(lines[3]["error"]["reason"]
+        .as_str()
+        .unwrap_or("")
+        .contains("text"));
+}
+
+/// Runs `outpost run -` (stream mode) on `input` and returns its output lines as JSON.
+fn run_stream(input: &str) -> Vec<serde_json::Value> {
     let mut child = outpost()
         .args(["run", "-"])
         .stdin(Stdio::piped())
@@ -186,44 +201,19 @@ fn stream_mode_gives_one_line_per_input_line() {
         .expect("write");
     let out = child.wait_with_output().expect("wait");
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+    String::from_utf8(out.stdout)
         .expect("utf8")
         .lines()
         .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
-    assert_eq!(lines.len(), 4);
-    assert_eq!(lines[0]["id"], "s1");
-    assert!(lines[0]["error"].is_null());
-    assert_eq!(lines[1]["error"]["line"], 2);
-    assert_eq!(lines[2]["id"], "s3");
-    assert_eq!(lines[3]["id"], "s4");
-    assert!(lines[3]["error"]["reason"]
-        .as_str()
-        .unwrap_or("")
-        .contains("text"));
+        .collect()
 }
 
 /// Runs `outpost run -` on one article and returns its candidates' (country, English city name).
 fn candidates_of(text: &str, lang: &str) -> Vec<(String, Option<String>)> {
     let line = serde_json::json!({"id": "a", "lang": lang, "text": text}).to_string();
-    let mut child = outpost()
-        .args(["run", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(line.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    assert!(out.status.success());
-    let v: serde_json::Value =
-        serde_json::from_str(String::from_utf8(out.stdout).expect("utf8").trim()).expect("json");
-    v["candidates"]
+    let lines = run_stream(&line);
+    assert_eq!(lines.len(), 1);
+    lines[0]["candidates"]
         .as_array()
         .expect("candidates")
         .iter()

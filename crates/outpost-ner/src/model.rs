@@ -54,6 +54,17 @@ pub struct TokenEntity {
     pub score: f32,
 }
 
+impl From<TokenEntity> for crate::tags::Chunk {
+    /// The entity's token range and type, as the scorer counts it.
+    fn from(e: TokenEntity) -> Self {
+        Self {
+            start: e.start,
+            end: e.end,
+            ty: e.ty,
+        }
+    }
+}
+
 /// An entity found in raw text: a byte range, its type and confidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextEntity {

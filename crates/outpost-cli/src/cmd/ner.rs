@@ -339,14 +339,7 @@ fn score_sentence(
     ents: Vec<outpost_ner::TokenEntity>,
 ) {
     let gold = outpost_ner::train::scheme_tags(s, model.scheme());
-    let pred: Vec<Chunk> = ents
-        .into_iter()
-        .map(|e| Chunk {
-            start: e.start,
-            end: e.end,
-            ty: e.ty,
-        })
-        .collect();
+    let pred: Vec<Chunk> = ents.into_iter().map(Chunk::from).collect();
     scorer.add(s.tokens.len(), &chunks(&gold), &pred);
 }
 

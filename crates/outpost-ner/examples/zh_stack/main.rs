@@ -113,15 +113,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut sc = outpost_ner::Scorer::new();
             for x in &ho {
                 let toks: Vec<&str> = x.tokens.iter().map(String::as_str).collect();
-                let pred: Vec<Chunk> = m
-                    .entities(&toks)
-                    .into_iter()
-                    .map(|e| Chunk {
-                        start: e.start,
-                        end: e.end,
-                        ty: e.ty,
-                    })
-                    .collect();
+                let pred: Vec<Chunk> = m.entities(&toks).into_iter().map(Chunk::from).collect();
                 sc.add(toks.len(), &chunks(&x.tags), &pred);
             }
             let r = sc.report();
