@@ -757,6 +757,21 @@ fn dateline(doc: &Doc, span: &Span) -> bool {
     day.len() < after.len() && (day.starts_with("日电") || day.starts_with("日電"))
 }
 
+/// Whether `w` occurs in `t` as whole words (no letter or digit right before or after it):
+/// "ngo" is in "the ngo said", not in "congo".
+fn has_word(t: &str, w: &str) -> bool {
+    t.match_indices(w).any(|(i, _)| {
+        !t[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+            && !t[i + w.len()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+    })
+}
+
 /// Whether a place mention names where a group is based, the nationality of a news outlet or a
 /// group, or a language, rather than anywhere a station could be: "the Spain-based NGO",
 /// "a rights group based in Spain", "con sede en España", 总部位于西班牙的, 西班牙人权组织, "the
@@ -801,7 +816,7 @@ fn seat_medium_or_language(doc: &Doc, span: &Span) -> bool {
             "no gubernamental",
         ]
         .iter()
-        .any(|w| t.contains(w))
+        .any(|w| has_word(t, w))
     };
     let seat = ([
         "based in",
@@ -1236,8 +1251,18 @@ mod tests {
             let doc = doc_with(text, &[station, (needle, Label::Country, cc, 0.9)]);
             assert!(assemble(&doc, &Places).1.is_empty(), "{text}");
         }
-        // the same countries as places still propose records
+        // the same countries as places still propose records ("ong" and "ngo" are whole words)
         for (text, needle, cc) in [
+            (
+                "Among others, a police service station based in Spain.",
+                "Spain",
+                "ES",
+            ),
+            (
+                "Spain-based police service stations, as in Congo.",
+                "Spain",
+                "ES",
+            ),
             (
                 "A New York-based association ran a police service station.",
                 "New York",
