@@ -463,6 +463,23 @@ mod tests {
             Label::StationTerm,
         );
         assert!(local.iter().all(|s| s.score < 0.5), "{local:?}");
+        // plural "estaciones policiales" and "puestos de policía" count when China is named,
+        // not otherwise; 海外警站 and 中共…秘密警局 are station terms
+        for (text, lang, relevant) in [
+            (
+                "La policía china abrió estaciones policiales en Madrid.",
+                "es",
+                true,
+            ),
+            ("Hay puestos de policía chinos en Madrid.", "es", true),
+            ("La estación policial de Lima fue atacada.", "es", false),
+            ("Un puesto de policía en Quito.", "es", false),
+            ("中國在荷蘭設立海外警站。", "zh", true),
+            ("中共在海外设立秘密警局。", "zh", true),
+        ] {
+            let s = spans(&m, text, lang, Label::StationTerm);
+            assert_eq!(s.iter().any(|s| s.score >= 0.5), relevant, "{text}: {s:?}");
+        }
     }
 
     #[test]
