@@ -4,14 +4,14 @@
 //!
 //! * The article is **relevant** when it has a station term (`STATION_TERM` span) scoring ≥ 0.5;
 //!   its relevance is the best such score. An irrelevant article yields no record.
-//! * Every foreign place mention (`CITY` or `COUNTRY` span whose country is not CN) proposes a record
-//!   keyed by (country, normalised city); mentions of the same key merge. A mention that names
-//!   where the reporting group is based ("the Spain-based NGO"), a news outlet's or group's
-//!   nationality ("the British newspaper", "la ONG española") or a language ("en inglés")
-//!   proposes nothing; nor does a place whose every mention says it is not a station's location
-//!   (a region, a capital named for its government, where someone lives, an embassy's seat, a
-//!   dateline). A country mentioned without any city of that country gives a country-level
-//!   record (city `null`).
+//! * Every foreign place mention (`CITY` or `COUNTRY` span whose country is not CN, HK or MO)
+//!   proposes a record keyed by (country, normalised city); mentions of the same key merge. A
+//!   mention that names where the reporting group is based ("the Spain-based NGO"), a news
+//!   outlet's or group's nationality ("the British newspaper", "la ONG española") or a language
+//!   ("en inglés") proposes nothing; nor does a place whose every mention says it is not a
+//!   station's location (a region, a capital named for its government, where someone lives, an
+//!   embassy's seat, a dateline). A country mentioned without any city of that country gives a
+//!   country-level record (city `null`).
 //! * Confidence is higher when the mention shares a sentence with a station term (or is next to
 //!   one) than when it only occurs somewhere in a relevant article.
 //! * The record's station name, bureau and evidence come from the mention's sentence (bureau only
@@ -47,6 +47,10 @@ pub trait PlaceLookup: Send + Sync {
 
 /// English names of GeoNames "cities" that name a kind of neighbourhood, not a host city.
 const NOT_CITIES: &[&str] = &["chinatown"];
+
+/// Country codes of the issuing side: mainland China and its special administrative regions (Hong
+/// Kong, Macau). Places there propose no record.
+const HOME: &[&str] = &["CN", "HK", "MO"];
 
 /// Station-term score at or above which an article counts as relevant.
 pub const RELEVANT: f32 = 0.5;
@@ -175,7 +179,9 @@ pub fn assemble_with_features(
             },
             _ => continue,
         };
-        if country == "CN" {
+        // China's own territory, the special administrative regions included, hosts no
+        // "overseas" station
+        if HOME.contains(&country.as_str()) {
             continue;
         }
         let station_gap = sent.and_then(|k| {
@@ -1383,5 +1389,17 @@ mod tests {
             ],
         );
         assert!(assemble(&doc, &Places).1.is_empty());
+        let doc = doc_with(
+            "香港和澳门的报道说，海外警务服务站在爱尔兰。",
+            &[
+                ("海外警务服务站", Label::StationTerm, "st", 0.95),
+                ("香港", Label::Country, "HK", 0.9),
+                ("澳门", Label::Country, "MO", 0.9),
+                ("爱尔兰", Label::Country, "IE", 0.9),
+            ],
+        );
+        let recs = assemble(&doc, &Places).1;
+        assert_eq!(recs.len(), 1);
+        assert_eq!(recs[0].country, "IE");
     }
 }
