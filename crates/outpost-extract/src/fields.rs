@@ -121,21 +121,19 @@ impl FieldFinder {
                 // "the activities of the office": the description starts at the last determiner
                 // after a function word; a bare "the office" / "una oficina" names no host (it
                 // is the station itself, or a room)
-                let Some(m) = description(text, m.start()..m.end()) else {
+                let Some(r) = description(text, m.start()..m.end()) else {
                     continue;
                 };
-                if looks_like_authority(m.as_str()) {
+                let found = &text[r.clone()];
+                if looks_like_authority(found) {
                     continue;
                 }
-                if out
-                    .iter()
-                    .any(|f| overlaps(&f.bytes, &(m.start()..m.end())))
-                {
+                if out.iter().any(|f| overlaps(&f.bytes, &r)) {
                     continue;
                 }
                 // "the nonprofit group Safeguard Defenders": the description names an authority
                 // or a reporting NGO that follows it.
-                let next: String = text[m.end()..]
+                let next: String = text[r.end..]
                     .split_whitespace()
                     .take(3)
                     .collect::<Vec<_>>()
@@ -146,12 +144,12 @@ impl FieldFinder {
                 if let Some(c) = self
                     .appositive
                     .as_ref()
-                    .and_then(|a| a.captures(&text[m.end()..]))
+                    .and_then(|a| a.captures(&text[r.end..]))
                 {
                     if let Some(name) = c.get(1) {
                         let name_text = name.as_str().trim_end();
                         if name_text.len() > 2 && !looks_like_authority(name_text) {
-                            let b = m.end() + name.start();
+                            let b = r.end + name.start();
                             out.push(Found {
                                 bytes: b..b + name_text.len(),
                                 text: name_text.to_string(),
@@ -162,11 +160,11 @@ impl FieldFinder {
                     }
                 }
                 // "office" says least about a host; the other head nouns name a kind of host.
-                let weak = m.as_str().to_lowercase().ends_with("office")
-                    || m.as_str().to_lowercase().ends_with("oficina");
+                let lower = found.to_lowercase();
+                let weak = lower.ends_with("office") || lower.ends_with("oficina");
                 out.push(Found {
-                    bytes: m.start()..m.end(),
-                    text: m.as_str().to_string(),
+                    text: found.to_string(),
+                    bytes: r,
                     score: if weak { 0.35 } else { 0.5 },
                 });
             }
@@ -193,11 +191,11 @@ impl FieldFinder {
     }
 }
 
-/// A generic host description matched at `r`, cut to start at its last determiner when a function
-/// word ("of", "and", …) separates the first determiner from the head noun ("the
-/// activities of the office" → "the office"); `None` for a bare office ("an office", "la
-/// oficina"), which names no host.
-fn description(text: &str, r: Range<usize>) -> Option<Match<'_>> {
+/// A generic host description matched at byte range `r` of `text`, cut to start at its last
+/// determiner when a function word ("of", "and", …) separates the first determiner from the head
+/// noun ("the activities of the office" → "the office"). Returns the description's byte range;
+/// `None` for a bare office ("an office", "la oficina"), which names no host.
+fn description(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     // English descriptions end in their head noun; Spanish ones start with it ("una empresa
     // china de la zona"), so only English ones are cut
     const FUNCTION: &[&str] = &[
@@ -206,10 +204,14 @@ fn description(text: &str, r: Range<usize>) -> Option<Match<'_>> {
     ];
     const DETERMINERS: &[&str] = &["a", "an", "the"];
     let m = &text[r.clone()];
-    let words: Vec<(usize, &str)> = m
-        .split_whitespace()
-        .map(|w| (w.as_ptr() as usize - m.as_ptr() as usize, w))
-        .collect();
+    // (byte offset in `m`, word)
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut rest = 0;
+    for w in m.split_whitespace() {
+        let at = rest + m[rest..].find(w).unwrap_or(0);
+        words.push((at, w));
+        rest = at + w.len();
+    }
     let mut start = 0;
     if words.len() > 2
         && DETERMINERS.contains(&words[0].1.to_lowercase().as_str())
@@ -230,30 +232,7 @@ fn description(text: &str, r: Range<usize>) -> Option<Match<'_>> {
     if n == 2 && (lower.ends_with(" office") || lower.ends_with(" oficina")) {
         return None;
     }
-    Some(Match {
-        start: r.start + start,
-        end: r.end,
-        text: kept,
-    })
-}
-
-/// A piece of text at a byte range.
-struct Match<'a> {
-    start: usize,
-    end: usize,
-    text: &'a str,
-}
-
-impl Match<'_> {
-    fn start(&self) -> usize {
-        self.start
-    }
-    fn end(&self) -> usize {
-        self.end
-    }
-    fn as_str(&self) -> &str {
-        self.text
-    }
+    Some(r.start + start..r.end)
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
