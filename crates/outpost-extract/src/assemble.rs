@@ -195,10 +195,11 @@ pub fn assemble_with_features(
                 })
                 .min()
         });
-        if seat_medium_or_language(doc, span) {
+        let around = Around::of(doc, span);
+        if seat_medium_or_language(span, &around) {
             continue;
         }
-        let (locative, not_host) = mention_context(doc, span);
+        let (locative, not_host) = mention_context(doc, span, &around);
         let city_key = city
             .as_ref()
             .map(|(_, i)| i.name_en.to_lowercase())
@@ -666,19 +667,33 @@ fn best_for<'a>(
         .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.start.cmp(&a.0.start)))
 }
 
+/// The lower-cased text around a place mention: 48 code points before it, 40 after.
+struct Around {
+    before: String,
+    after: String,
+}
+
+impl Around {
+    fn of(doc: &Doc, span: &Span) -> Self {
+        Self {
+            before: doc
+                .slice_chars(span.start.saturating_sub(48)..span.start)
+                .to_lowercase(),
+            after: doc
+                .slice_chars(span.end..(span.end + 40).min(doc.char_len()))
+                .to_lowercase(),
+        }
+    }
+}
+
 /// The context of one place mention: whether a locative word comes right before it ("in", "en",
 /// "at", 在, 位于, optionally with an article), and whether the words around it say the place is not
 /// where a station is (a region or province, a capital named for its government, where a person
 /// lives, the seat of an embassy: "lives in New York", "región de Valparaíso", "the Valparaiso
 /// region", "the Chilean capital, Santiago", 驻爱尔兰). Where a reporting group is based is
 /// [`seat_medium_or_language`]'s.
-fn mention_context(doc: &Doc, span: &Span) -> (bool, bool) {
-    let before = doc
-        .slice_chars(span.start.saturating_sub(30)..span.start)
-        .to_lowercase();
-    let after = doc
-        .slice_chars(span.end..(span.end + 16).min(doc.char_len()))
-        .to_lowercase();
+fn mention_context(doc: &Doc, span: &Span, around: &Around) -> (bool, bool) {
+    let (before, after) = (&around.before, &around.after);
     let b = before.trim_end();
     let words: Vec<&str> = b
         .split(|c: char| !c.is_alphanumeric())
@@ -783,13 +798,8 @@ fn has_word(t: &str, w: &str) -> bool {
 /// "a rights group based in Spain", "con sede en España", 总部位于西班牙的, 西班牙人权组织, "the
 /// British newspaper", "la revista estadounidense", "la ONG española", "(en inglés)". Such a
 /// mention proposes no record (the place may still get one from its other mentions).
-fn seat_medium_or_language(doc: &Doc, span: &Span) -> bool {
-    let before = doc
-        .slice_chars(span.start.saturating_sub(48)..span.start)
-        .to_lowercase();
-    let after = doc
-        .slice_chars(span.end..(span.end + 40).min(doc.char_len()))
-        .to_lowercase();
+fn seat_medium_or_language(span: &Span, around: &Around) -> bool {
+    let (before, after) = (&around.before, &around.after);
     let b = before.trim_end_matches(|c: char| c.is_whitespace() || c == '(');
     let a = after.trim_start();
     let word_at_end = |w: &str| {
