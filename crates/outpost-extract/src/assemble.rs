@@ -778,18 +778,16 @@ fn dateline(doc: &Doc, span: &Span) -> bool {
     day.len() < after.len() && (day.starts_with("日电") || day.starts_with("日電"))
 }
 
+/// No letter or digit at this side of a match: `c` is the character next to it, if any.
+fn boundary(c: Option<char>) -> bool {
+    !c.is_some_and(char::is_alphanumeric)
+}
+
 /// Whether `w` occurs in `t` as whole words (no letter or digit right before or after it):
 /// "ngo" is in "the ngo said", not in "congo".
 fn has_word(t: &str, w: &str) -> bool {
     t.match_indices(w).any(|(i, _)| {
-        !t[..i]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-            && !t[i + w.len()..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric)
+        boundary(t[..i].chars().next_back()) && boundary(t[i + w.len()..].chars().next())
     })
 }
 
@@ -802,20 +800,9 @@ fn seat_medium_or_language(span: &Span, around: &Around) -> bool {
     let (before, after) = (&around.before, &around.after);
     let b = before.trim_end_matches(|c: char| c.is_whitespace() || c == '(');
     let a = after.trim_start();
-    let word_at_end = |w: &str| {
-        b.ends_with(w)
-            && !b[..b.len() - w.len()]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
-    };
-    let word_at_start = |w: &str| {
-        a.starts_with(w)
-            && !a[w.len()..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric)
-    };
+    let word_at_end =
+        |w: &str| b.ends_with(w) && boundary(b[..b.len() - w.len()].chars().next_back());
+    let word_at_start = |w: &str| a.starts_with(w) && boundary(a[w.len()..].chars().next());
     // "based in" says where the reporting group sits only when such a group is named (a human
     // rights group, an NGO, a watchdog): a station, or the association hosting it ("a New
     // York-based nonprofit", "a Toronto-based association"), can be "based in" its host city too

@@ -9,7 +9,7 @@
 //! names next to a police word ("Fozhou police") are found by fuzzy matching with a lower score.
 
 use crate::fuzzy::FuzzyIndex;
-use crate::scan::{is_cjk, is_word_char, Dict, DictBuilder};
+use crate::scan::{is_cjk, is_word_char, word_at_start, Dict, DictBuilder};
 use crate::tables::BureauRow;
 use crate::MatchError;
 use outpost_core::text::{FoldedText, Folder};
@@ -239,10 +239,6 @@ pub(crate) const BEFORE: &[(&str, u8)] = &[
     ("police of", 85),
     ("autoridades de", 60),
 ];
-
-fn word_at_start(s: &str, w: &str) -> bool {
-    s.starts_with(w) && s[w.len()..].chars().next().is_none_or(|c| !is_word_char(c))
-}
 
 /// Score of the police context right after a Latin name ending at `end`.
 fn after_score(text: &str, end: usize) -> Option<u8> {

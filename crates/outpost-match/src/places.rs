@@ -2,7 +2,7 @@
 //! ambiguous names decided from context.
 
 use crate::fuzzy::FuzzyIndex;
-use crate::scan::{is_cjk, Dict, DictBuilder};
+use crate::scan::{is_cjk, word_at_end, word_at_start, Dict, DictBuilder};
 use crate::tables::{CityRow, CountryRow};
 use crate::{doc_lang, MatchError};
 use outpost_core::text::{FoldedText, Folder};
@@ -236,30 +236,20 @@ const AMERICA_AFTER: &[&str] = &[
 /// "America" (the United States), "Latina" (Italy) and "Sur" (Oman). Returns the whole phrase of
 /// every such "America" hit.
 fn continent_phrases(folded: &str, hits: &[crate::scan::Hit]) -> Vec<std::ops::Range<usize>> {
-    let word_end = |rest: &str| !rest.chars().next().is_some_and(char::is_alphanumeric);
     let mut out = Vec::new();
     for h in hits {
         if folded.get(h.start..h.end) != Some("america") {
             continue;
         }
         let before = folded[..h.start].trim_end_matches([' ', '-']);
-        let prefix = AMERICA_BEFORE.iter().find(|w| {
-            before.ends_with(*w)
-                && !before[..before.len() - w.len()]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphanumeric)
-        });
+        let prefix = AMERICA_BEFORE.iter().find(|w| word_at_end(before, w));
         if let Some(w) = prefix {
             out.push(before.len() - w.len()..h.end);
             continue;
         }
         let after = &folded[h.end..];
         if let Some(rest) = after.strip_prefix(' ') {
-            if let Some(w) = AMERICA_AFTER
-                .iter()
-                .find(|w| rest.starts_with(*w) && word_end(&rest[w.len()..]))
-            {
+            if let Some(w) = AMERICA_AFTER.iter().find(|w| word_at_start(rest, w)) {
                 out.push(h.start..h.end + 1 + w.len());
             }
         }
@@ -308,17 +298,14 @@ const MEDIA_AFTER_ZH: &[&str] = &[
 /// [`MEDIA_AFTER`]; also "Voice of America"): an outlet is not a place the article locates
 /// anything in.
 fn media_names(folded: &str, hits: &[crate::scan::Hit]) -> Vec<std::ops::Range<usize>> {
-    let word_end = |rest: &str| !rest.chars().next().is_some_and(char::is_alphanumeric);
     hits.iter()
         .filter(|h| {
             let Some(after) = folded.get(h.end..) else {
                 return false;
             };
-            let latin = after.strip_prefix([' ', '-']).is_some_and(|r| {
-                MEDIA_AFTER
-                    .iter()
-                    .any(|w| r.starts_with(w) && word_end(&r[w.len()..]))
-            });
+            let latin = after
+                .strip_prefix([' ', '-'])
+                .is_some_and(|r| MEDIA_AFTER.iter().any(|w| word_at_start(r, w)));
             let zh = MEDIA_AFTER_ZH.iter().any(|w| after.starts_with(w));
             let voice = folded
                 .get(..h.start)

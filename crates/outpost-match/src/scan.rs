@@ -31,6 +31,20 @@ pub fn is_word_char(c: char) -> bool {
     !is_cjk(c) && c.is_alphanumeric()
 }
 
+/// Whether `s` starts with the word(s) `w`: no word character follows it.
+pub(crate) fn word_at_start(s: &str, w: &str) -> bool {
+    s.starts_with(w) && s[w.len()..].chars().next().is_none_or(|c| !is_word_char(c))
+}
+
+/// Whether `s` ends with the word(s) `w`: no word character precedes it.
+pub(crate) fn word_at_end(s: &str, w: &str) -> bool {
+    s.ends_with(w)
+        && s[..s.len() - w.len()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word_char(c))
+}
+
 /// True for CJK ideographs and kana.
 #[inline]
 pub fn is_cjk(c: char) -> bool {
